@@ -1,0 +1,111 @@
+// swift-tools-version: 6.2
+// Interop Sandbox: Benin's e-government building blocks, emulated on one laptop, offline.
+// The module layout follows ../shared/ARCHITECTURE.md (the house plan): C system libraries on the first
+// floor, SandboxCore and Crypto on the second, the building blocks on the third, the `sandbox` CLI on top.
+import PackageDescription
+
+/// Settings shared by every Swift target, as Hummingbird does: Swift 6 mode with strict concurrency,
+/// and the upcoming features that keep imports and existentials explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "interop-sandbox",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sandbox", targets: ["SandboxCLI"]),
+        .library(name: "SandboxCore", targets: ["SandboxCore"]),
+        .library(name: "Crypto", targets: ["Crypto"]),
+        .library(name: "PKI", targets: ["PKI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // Floor 1: C libraries from Debian (libssl-dev, libsqlite3-dev), and the shims Swift cannot import.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl@3"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .target(
+            name: "COpenSSLShims",
+            dependencies: ["COpenSSL"],
+            linkerSettings: [.linkedLibrary("crypto"), .linkedLibrary("ssl")]
+        ),
+
+        // Floor 2: plumbing shared by every block, and Swift types over OpenSSL.
+        .target(
+            name: "SandboxCore",
+            dependencies: [
+                "CSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Crypto",
+            dependencies: ["COpenSSL", "COpenSSLShims"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Floor 3: building blocks.
+        .target(
+            name: "PKI",
+            dependencies: [
+                "SandboxCore", "Crypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Floor 5: the `sandbox` command.
+        .executableTarget(
+            name: "SandboxCLI",
+            dependencies: [
+                "SandboxCore", "Crypto", "PKI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(
+            name: "SandboxCoreTests",
+            dependencies: [
+                "SandboxCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PKITests",
+            dependencies: [
+                "PKI", "Crypto", "SandboxCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SandboxCLITests",
+            dependencies: [
+                "SandboxCLI", "PKI", "Crypto", "SandboxCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

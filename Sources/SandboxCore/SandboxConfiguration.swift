@@ -1,0 +1,47 @@
+import Foundation
+
+/// The well-known ports of the sandbox (house plan, "Default ports"). Every one shifts with `--port-offset`
+/// so that several sandboxes, or parallel test runs, can live side by side on one machine.
+public enum DefaultPort: Int, Sendable, CaseIterable {
+    case overview = 4000
+    case securityServerARCEP = 8080
+    case securityServerASIN = 8081
+    case pki = 8090
+    case pnpe = 8086
+    case agrementFAI = 3000
+}
+
+/// Where a sandbox keeps its state and where its servers listen. Built once from the command line and the
+/// environment, then handed to every block; nothing else reads paths or ports on its own.
+public struct SandboxConfiguration: Sendable {
+    /// Holds each block's SQLite file and the admin token (default `.sandbox/`).
+    public var dataDirectory: URL
+    /// Holds the trust material written by `sandbox init` and the committed certificate profiles.
+    public var certsDirectory: URL
+    /// Added to every default port.
+    public var portOffset: Int
+    /// The address servers bind to. Loopback by default: the sandbox is a local tool.
+    public var bindHost: String
+    /// The host name written into URLs that leave the process (certificates, QR codes, links).
+    public var publicHost: String
+
+    public init(
+        dataDirectory: URL = URL(fileURLWithPath: ".sandbox"),
+        certsDirectory: URL = URL(fileURLWithPath: "certs"),
+        portOffset: Int = 0,
+        bindHost: String = "127.0.0.1",
+        publicHost: String = "localhost"
+    ) {
+        self.dataDirectory = dataDirectory
+        self.certsDirectory = certsDirectory
+        self.portOffset = portOffset
+        self.bindHost = bindHost
+        self.publicHost = publicHost
+    }
+
+    /// The port a block listens on once the offset is applied.
+    public func port(_ port: DefaultPort) -> Int { port.rawValue + portOffset }
+
+    /// The base URL other processes use to reach a block, e.g. `http://localhost:8090`.
+    public func baseURL(_ port: DefaultPort) -> String { "http://\(publicHost):\(self.port(port))" }
+}
