@@ -1,7 +1,7 @@
 // swift-tools-version: 6.2
 // Interop Sandbox: Benin's e-government building blocks, emulated on one laptop, offline.
 // The module layout follows ../shared/ARCHITECTURE.md (the house plan): C system libraries on the first
-// floor, SandboxCore and Crypto on the second, the building blocks on the third, the `sandbox` CLI on top.
+// floor, SandboxCore and SandboxCrypto on the second, the building blocks on the third, the `sandbox` CLI on top.
 import PackageDescription
 
 /// Settings shared by every Swift target, as Hummingbird does: Swift 6 mode with strict concurrency,
@@ -17,7 +17,9 @@ let package = Package(
     products: [
         .executable(name: "sandbox", targets: ["SandboxCLI"]),
         .library(name: "SandboxCore", targets: ["SandboxCore"]),
-        .library(name: "Crypto", targets: ["Crypto"]),
+        // The house plan calls this module `Crypto`; swift-crypto (pulled in by swift-configuration) already
+        // owns that name in the package graph, so ours is `SandboxCrypto`.
+        .library(name: "SandboxCrypto", targets: ["SandboxCrypto"]),
         .library(name: "PKI", targets: ["PKI"]),
     ],
     dependencies: [
@@ -55,7 +57,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "Crypto",
+            name: "SandboxCrypto",
             dependencies: ["COpenSSL", "COpenSSLShims"],
             swiftSettings: swiftSettings
         ),
@@ -64,7 +66,7 @@ let package = Package(
         .target(
             name: "PKI",
             dependencies: [
-                "SandboxCore", "Crypto",
+                "SandboxCore", "SandboxCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -74,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "SandboxCLI",
             dependencies: [
-                "SandboxCore", "Crypto", "PKI",
+                "SandboxCore", "SandboxCrypto", "PKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -90,11 +92,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PKITests",
             dependencies: [
-                "PKI", "Crypto", "SandboxCore",
+                "PKI", "SandboxCrypto", "SandboxCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -102,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "SandboxCLITests",
             dependencies: [
-                "SandboxCLI", "PKI", "Crypto", "SandboxCore",
+                "SandboxCLI", "PKI", "SandboxCrypto", "SandboxCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
