@@ -1,0 +1,106 @@
+import COpenSSL
+import Foundation
+
+/// An X.509 certificate. Immutable once parsed or issued; the `X509` object is shared across threads for
+/// reading (OpenSSL reference-counts it and locks internally).
+public final class Certificate: @unchecked Sendable, Hashable, CustomStringConvertible {
+    let pointer: OpaquePointer
+    /// The exact DER bytes, kept so that fingerprints and downloads never depend on re-encoding.
+    public let der: [UInt8]
+
+    /// Takes ownership of `pointer`.
+    init(owning pointer: OpaquePointer) throws {
+        self.pointer = pointer
+        self.der = try OpenSSLBuffers.der("encode certificate") { i2d_X509(pointer, $0) }
+    }
+
+    deinit { X509_free(pointer) }
+
+    public convenience init(der: [UInt8]) throws {
+        clearOpenSSLErrors()
+        let certificate = try OpenSSLBuffers.decode(der, "parse DER certificate") { cursor, length in d2i_X509(nil, cursor, length) }
+        try self.init(owning: certificate)
+    }
+
+    /// Parses the first certificate of a PEM text.
+    public convenience init(pem: String) throws {
+        guard let first = PEM.decodeAll(pem, label: "CERTIFICATE").first else {
+            throw CryptoError("parse PEM certificate", reasons: ["no -----BEGIN CERTIFICATE----- block found"])
+        }
+        try self.init(der: first)
+    }
+
+    /// Parses one certificate given as PEM or DER bytes (what a user uploads or a file holds).
+    public static func parse(_ bytes: [UInt8]) throws -> Certificate {
+        PEM.looksLikePEM(bytes) ? try Certificate(pem: String(decoding: bytes, as: UTF8.self)) : try Certificate(der: bytes)
+    }
+
+    /// Every certificate of a PEM bundle, in order.
+    public static func parseChain(pem: String) throws -> [Certificate] {
+        try PEM.decodeAll(pem, label: "CERTIFICATE").map { try Certificate(der: $0) }
+    }
+
+    public var pem: String { PEM.encode(der, label: "CERTIFICATE") }
+
+    public var subject: DistinguishedName { DistinguishedName(x509Name: X509_get_subject_name(pointer)) }
+    public var issuer: DistinguishedName { DistinguishedName(x509Name: X509_get_issuer_name(pointer)) }
+    public var serialNumber: SerialNumber { SerialNumber(asn1: X509_get0_serialNumber(pointer)) }
+    public var notBefore: Date { ASN1Time.date(X509_get0_notBefore(pointer)) ?? .distantPast }
+    public var notAfter: Date { ASN1Time.date(X509_get0_notAfter(pointer)) ?? .distantPast }
+
+    /// The subject public key. Each call returns a new reference to the same key.
+    public var publicKey: PublicKey {
+        let key = X509_get_pubkey(pointer)!  // a parsed certificate always has a key object
+        return PublicKey(owning: key)
+    }
+
+    /// SHA-256 of the DER encoding, uppercase hex, no separators.
+    public var fingerprintSHA256: String { DigestAlgorithm.sha256.hash(der).map { String(format: "%02X", $0) }.joined() }
+
+    /// The same, colon-separated, as `openssl x509 -fingerprint -sha256` prints it.
+    public var fingerprintSHA256Colons: String {
+        DigestAlgorithm.sha256.hash(der).map { String(format: "%02X", $0) }.joined(separator: ":")
+    }
+
+    /// The signature algorithm's long name, e.g. `ecdsa-with-SHA256`.
+    public var signatureAlgorithm: String {
+        let nid = X509_get_signature_nid(pointer)
+        return OBJ_nid2ln(nid).map { String(cString: $0) } ?? "unknown"
+    }
+
+    /// Whether issuer and subject are the same name (a root, or a self-issued certificate).
+    public var isSelfIssued: Bool {
+        X509_NAME_cmp(X509_get_subject_name(pointer), X509_get_issuer_name(pointer)) == 0
+    }
+
+    /// Whether `key` verifies this certificate's signature.
+    public func isSignatureValid(issuerKey key: PublicKey) -> Bool {
+        let result = X509_verify(pointer, key.pointer)
+        clearOpenSSLErrors()
+        return result == 1
+    }
+
+    /// Whether `issuer`'s subject is this certificate's issuer name and its key verifies the signature.
+    public func isIssued(by issuer: Certificate) -> Bool {
+        X509_NAME_cmp(X509_get_issuer_name(pointer), X509_get_subject_name(issuer.pointer)) == 0
+            && isSignatureValid(issuerKey: issuer.publicKey)
+    }
+
+    /// Whether `time` lies within the validity period.
+    public func isValid(at time: Date) -> Bool { time >= notBefore && time <= notAfter }
+
+    /// The extensions, decoded.
+    public var extensions: CertificateExtensions { CertificateExtensions(pointer) }
+
+    /// The human-readable dump that `openssl x509 -text -noout` prints.
+    public var text: String { OpenSSLBuffers.printed { X509_print(ptr: $0, pointer) } }
+
+    public var description: String { "\(subject) (serial \(serialNumber.hex))" }
+
+    public static func == (lhs: Certificate, rhs: Certificate) -> Bool { lhs.der == rhs.der }
+    public func hash(into hasher: inout Hasher) { hasher.combine(der) }
+}
+
+private func X509_print(ptr bio: OpaquePointer, _ certificate: OpaquePointer) -> Int32 {
+    COpenSSL.X509_print(bio, certificate)
+}
