@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SandboxCore
+import SandboxCrypto
+
+/// Request bodies of the admin API.
+struct IssueCertificateBody: Decodable {
+    /// PEM `CERTIFICATE REQUEST`, or its base64 DER.
+    var csr: String
+    var profile: String
+    var subject: [String: String]?
+    var subjectAltNames: [String]?
+    var validityDays: Int?
+    /// Whether to return the issuing CA and root too (default true).
+    var includeChain: Bool?
+}
+
+struct GenerateKeyPairBody: Decodable {
+    var profile: String
+    var subject: [String: String]
+    var subjectAltNames: [String]?
+    var keyAlgorithm: String?
+    var validityDays: Int?
+    /// `PEM` (default) or `PKCS12`.
+    var format: String?
+    /// Required for PKCS#12.
+    var password: String?
+}
+
+struct RevokeBody: Decodable {
+    /// RFC 5280 name (`keyCompromise`) or numeric code.
+    var reason: String?
+    var reasonCode: Int?
+    /// Back-dated revocation for labs; defaults to now.
+    var revocationTime: Date?
+}
+
+struct TimestampBody: Decodable {
+    var digestAlgorithm: String?
+    /// Base64 digest of the data (the data never leaves the client).
+    var digest: String?
+    /// Or the data itself, base64, hashed by the server.
+    var data: String?
+}
+
+/// Reading raw bodies with a size limit and the right content type.
+enum RawBody {
+    /// Collects the body, refusing more than `limit` bytes and any content type not in `accepted`.
+    static func read(_ request: Request, accepted: [String], limit: Int) async throws -> [UInt8] {
+        let contentType = request.headers[.contentType]?.split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        }
+        guard let contentType, accepted.contains(contentType) else {
+            throw Problem.unsupportedMediaType(expected: accepted, got: contentType)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw Problem.payloadTooLarge(limit: limit)
+        }
+        guard buffer.readableBytes > 0 else {
+            throw Problem.badRequest(field: "body", detail: "the request body is empty")
+        }
+        return Array(buffer.readableBytesView)
+    }
+}
+
+/// Parsing of values that arrive as strings.
+enum InputParsing {
+    static func serial(_ text: String) throws -> SerialNumber {
+        guard let serial = SerialNumber(hex: text) else {
+            throw Problem.badRequest(field: "serial", detail: "\"\(text.prefix(80))\" is not a serial number: give up to 20 bytes in hex (colons and 0x allowed)")
+        }
+        return serial
+    }
+
+    /// A CSR in PEM, or base64 DER.
+    static func csr(_ text: String) throws -> CertificateSigningRequest {
+        do {
+            if text.contains("-----BEGIN") { return try CertificateSigningRequest(pem: text) }
+            guard let der = Data(base64Encoded: text.filter { !$0.isWhitespace }) else {
+                throw Problem.badRequest(field: "csr", detail: "give the CSR as PEM (-----BEGIN CERTIFICATE REQUEST-----) or base64 DER")
+            }
+            return try CertificateSigningRequest(der: [UInt8](der))
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem.badRequest(field: "csr", detail: "not a PKCS#10 certificate request: \(error)")
+        }
+    }
+
+    static func base64(_ text: String, field: String) throws -> [UInt8] {
+        var normalized = text.filter { !$0.isWhitespace }.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while normalized.count % 4 != 0 { normalized += "=" }
+        guard let data = Data(base64Encoded: normalized) else {
+            throw Problem.badRequest(field: field, detail: "not valid base64")
+        }
+        return [UInt8](data)
+    }
+}

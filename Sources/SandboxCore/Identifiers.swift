@@ -1,0 +1,63 @@
+import Foundation
+
+/// Random identifiers: a prefix saying what the thing is, then Crockford base32 (no I, L, O, U, so an id
+/// read aloud or copied from paper survives).
+public enum Identifier {
+    public static func random(prefix: String, bytes: Int = 16) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let random = (0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "\(prefix)_\(Crockford32.encode(random))"
+    }
+
+    public static func requestID() -> String { random(prefix: "req", bytes: 12) }
+
+    /// Whether an identifier that came from outside is safe to echo in headers, logs and paths.
+    public static func isSafe(_ id: String, maxLength: Int = 128) -> Bool {
+        !id.isEmpty && id.count <= maxLength
+            && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._:-".unicodeScalars.contains($0)) }
+    }
+}
+
+public enum Crockford32 {
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var output = ""
+        var buffer = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = (buffer << 8) | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                output.append(alphabet[(buffer >> (bits - 5)) & 31])
+                bits -= 5
+            }
+            buffer &= (1 << bits) - 1
+        }
+        if bits > 0 { output.append(alphabet[(buffer << (5 - bits)) & 31]) }
+        return output
+    }
+}
+
+public enum Hex {
+    public static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = true) -> String {
+        bytes.map { String(format: uppercase ? "%02X" : "%02x", $0) }.joined()
+    }
+
+    /// Accepts an optional `0x` prefix and `:` separators; nil for anything else.
+    public static func decode(_ string: String) -> [UInt8]? {
+        var text = string
+        if text.lowercased().hasPrefix("0x") { text = String(text.dropFirst(2)) }
+        text = text.replacingOccurrences(of: ":", with: "")
+        guard text.count % 2 == 0, text.allSatisfy(\.isHexDigit) else { return nil }
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return bytes
+    }
+}
