@@ -24,6 +24,8 @@ public struct SandboxConfiguration: Sendable {
     public var bindHost: String
     /// The host name written into URLs that leave the process (certificates, QR codes, links).
     public var publicHost: String
+    /// Explicit ports that replace default + offset (tests use free ports; containers set their own).
+    public var portOverrides: [DefaultPort: Int] = [:]
 
     public init(
         dataDirectory: URL = URL(fileURLWithPath: ".sandbox"),
@@ -40,8 +42,11 @@ public struct SandboxConfiguration: Sendable {
     }
 
     /// The port a block listens on once the offset is applied.
-    public func port(_ port: DefaultPort) -> Int { port.rawValue + portOffset }
+    public func port(_ port: DefaultPort) -> Int { portOverrides[port] ?? port.rawValue + portOffset }
 
     /// The base URL other processes use to reach a block, e.g. `http://localhost:8090`.
     public func baseURL(_ port: DefaultPort) -> String { "http://\(publicHost):\(self.port(port))" }
+
+    /// Where a block keeps its SQLite file, e.g. `.sandbox/pki.sqlite`.
+    public func databaseURL(block: String) -> URL { dataDirectory.appendingPathComponent("\(block).sqlite") }
 }

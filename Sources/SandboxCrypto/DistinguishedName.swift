@@ -83,5 +83,5 @@ public struct DistinguishedName: Sendable, Hashable, Codable, CustomStringConver
     }
 }
 
-/// `MBSTRING_UTF8` is a composite macro Swift does not import: `MBSTRING_FLAG | 1`.
-let mbstringUTF8: Int32 = 0x1000 | 1
+/// `MBSTRING_UTF8` is a macro Swift does not import: it is `MBSTRING_FLAG` (0x1000) itself.
+let mbstringUTF8: Int32 = 0x1000

@@ -123,7 +123,7 @@ struct TrustMaterialFactory {
     let urls: PKIURLs
     let now: Date
 
-    static let organization = "Interop Sandbox (SANDBOX, non qualifié)"
+    static let organization = "Interop Sandbox (SANDBOX – non qualifié)"
 
     private func name(_ commonName: String) -> DistinguishedName {
         DistinguishedName([.init("C", "BJ"), .init("O", Self.organization), .init("CN", commonName)])

@@ -16,7 +16,7 @@ struct AdminRoutes {
         group.get("certificates/:serial", use: details)
         group.get("certificates/:serial/status", use: status)
         group.post("certificates/:serial/revoke", use: revoke)
-        group.post("crl/:caId", use: publishCRL)
+        group.post("crl/:name", use: publishCRL)
     }
 
     private var urls: PKIURLs { authority.configuration.urls }
@@ -135,7 +135,7 @@ struct AdminRoutes {
 
     /// `POST /pki/v1/crl/{caId}`: publish a new CRL now.
     @Sendable func publishCRL(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let caID = try context.parameters.require("caId")
+        let caID = try context.parameters.require("name")
         let crl = try authority.publishCRL(caID: caID)
         return try JSONResponse.make(
             CRLDocument(

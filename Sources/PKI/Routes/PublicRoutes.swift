@@ -16,7 +16,7 @@ struct PublicRoutes {
         group.get("ca/chain.pem", use: chain)
         group.get("ca/:id/certificate", use: certificateDER)
         group.get("ca/:id/certificate.pem", use: certificatePEM)
-        group.get("crl/:file", use: crl)
+        group.get("crl/:name", use: crl)
         group.post("ocsp", use: ocspPost)
         group.get("ocsp/**", use: ocspGet)
         group.post("tsa", use: tsa)
@@ -64,7 +64,7 @@ struct PublicRoutes {
 
     /// `GET /pki/v1/crl/{caId}.crl` (DER) or `.pem`.
     @Sendable func crl(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let file = try context.parameters.require("file")
+        let file = try context.parameters.require("name")
         let parts = file.split(separator: ".", maxSplits: 1).map(String.init)
         guard parts.count == 2, ["crl", "pem"].contains(parts[1]) else {
             throw Problem.notFound(what: "CRL", id: "\(file) (use root.crl, issuing.crl, or .pem)")

@@ -1,0 +1,148 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import Logging
+import NIOCore
+import PKI
+import SandboxCore
+import SandboxCrypto
+
+/// A temporary data and certs directory for an in-process sandbox on free ports.
+struct BenchWorkspace {
+    let root: URL
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+
+    struct Server {
+        let authority: CertificateAuthority
+        let pkiURL: String
+        let task: Task<Void, any Error>
+    }
+
+    func startServer(logger: Logger) throws -> Server {
+        var configuration = SandboxConfiguration(
+            dataDirectory: root.appendingPathComponent("data"), certsDirectory: root.appendingPathComponent("certs"))
+        configuration.portOverrides = [.pki: try FreePort.find(), .overview: try FreePort.find()]
+        _ = try PKIBootstrap.ensure(configuration: configuration.pkiConfiguration(), force: false, now: Date())
+        let server = try SandboxServer(configuration: configuration, logger: logger)
+        let task = Task { try await server.run(logger: logger) }
+        return Server(authority: server.authority, pkiURL: configuration.baseURL(.pki), task: task)
+    }
+}
+
+/// Finds a free TCP port on loopback by binding port 0 and reading what the kernel chose.
+enum FreePort {
+    static func find() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw CLIError("socket() failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+        guard bound == 0 else { throw CLIError("bind() failed") }
+        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+        guard named == 0 else { throw CLIError("getsockname() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// HTTP load generation with AsyncHTTPClient (the same client a Swift trainee would use).
+enum BenchHTTP {
+    /// Polls until the URL answers 200, for at most 10 s.
+    static func waitHealthy(url: String, timeout: Duration = .seconds(10)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(1)), response.status == .ok {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw CLIError("\(url) did not become healthy within \(timeout)")
+    }
+
+    /// Requests/s that `concurrency` clients achieve for `seconds`, counting only well-formed DER answers.
+    static func throughput(url: String, body: [UInt8], contentType: String, seconds: Double, concurrency: Int) async throws -> Double {
+        let start = ContinuousClock.now
+        let end = start + .milliseconds(Int(seconds * 1000))
+        // Each client counts its own answers; the totals are summed at the end (no shared counter).
+        let (completed, failed) = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var ok = 0
+                    var bad = 0
+                    while ContinuousClock.now < end {
+                        var request = HTTPClientRequest(url: url)
+                        request.method = .POST
+                        request.headers.add(name: "Content-Type", value: contentType)
+                        request.body = .bytes(ByteBuffer(bytes: body))
+                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                        let answer = try await response.body.collect(upTo: 64 * 1024)
+                        if response.status == .ok, answer.readableBytesView.first == 0x30 { ok += 1 } else { bad += 1 }
+                    }
+                    return (ok, bad)
+                }
+            }
+            var totals = (0, 0)
+            for try await (ok, bad) in group { totals = (totals.0 + ok, totals.1 + bad) }
+            return totals
+        }
+        let elapsed = ContinuousClock.now - start
+        if failed > 0 { throw CLIError("\(failed) requests to \(url) failed") }
+        return Double(completed) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}
+
+/// Raw signatures through our OpenSSL layer, single-threaded like `openssl speed`.
+enum CryptoBench {
+    static func signaturesPerSecond(algorithm: KeyAlgorithm, seconds: Double) throws -> Double {
+        let key = try PrivateKey.generate(algorithm)
+        let data = [UInt8](repeating: 0x42, count: 32)
+        var count = 0
+        let start = ContinuousClock.now
+        let end = start + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < end {
+            for _ in 0..<50 { _ = try key.sign(data, digest: algorithm.signingDigest) }
+            count += 50
+        }
+        let elapsed = ContinuousClock.now - start
+        return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}
+
+/// `openssl speed` for the same key type, parsed from its summary table.
+enum OpenSSLSpeed {
+    static func signaturesPerSecond(_ algorithm: KeyAlgorithm) -> Double? {
+        guard let output = try? Subprocess.run("/usr/bin/env", ["openssl", "speed", "-seconds", "2", algorithm.openSSLSpeedName]) else { return nil }
+        // EC: " 256 bits ecdsa (nistp256)   0.0000s   0.0001s  35245.2   11804.9" → sign/s is the second to last column.
+        // RSA: "rsa 2048 bits 0.000601s 0.000018s   1663.0  55555.0" → sign/s likewise.
+        for line in output.split(separator: "\n").reversed() {
+            let columns = line.split(separator: " ").compactMap { Double($0) }
+            if (line.contains("ecdsa") || line.hasPrefix("rsa")) && columns.count >= 2 { return columns[columns.count - 2] }
+        }
+        return nil
+    }
+}
+
+/// Runs a program and returns its standard output.
+enum Subprocess {
+    static func run(_ path: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import Logging
+import NIOCore
+import PKI
+import SandboxCore
+import SandboxCrypto
+
+/// `sandbox bench pki`: the figures issue #2 asks for, each as a median of several runs and as a ratio to
+/// `openssl speed` measured in the same run on the same machine.
+struct PKIBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pki",
+        abstract: "OCSP and TSA throughput over HTTP, raw signatures/s, start-up time and idle memory.",
+        discussion: "Run a release build: swift run -c release sandbox bench pki")
+
+    @Option(help: "Seconds per measurement.")
+    var seconds: Double = 4
+
+    @Option(help: "Runs per figure (the median is reported).")
+    var runs: Int = 3
+
+    @Option(help: "Concurrent HTTP clients.")
+    var concurrency: Int = 32
+
+    @Flag(help: "Skip the start-up and memory measurements (which spawn `sandbox up`).")
+    var skipStartup = false
+
+    func validate() throws {
+        guard seconds > 0, seconds <= 60, (1...15).contains(runs), (1...256).contains(concurrency) else {
+            throw ValidationError("--seconds 0–60, --runs 1–15, --concurrency 1–256")
+        }
+    }
+
+    func run() async throws {
+        #if DEBUG
+        print("warning: this is a debug build; figures will be far below a release build (swift run -c release sandbox bench pki)\n")
+        #endif
+        let workspace = try BenchWorkspace()
+        defer { workspace.remove() }
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let server = try workspace.startServer(logger: logger)
+        defer { server.task.cancel() }
+        try await BenchHTTP.waitHealthy(url: server.pkiURL + "/health")
+
+        // Inputs prepared once: an OCSP request about a freshly issued certificate, and a timestamp query.
+        let key = try PrivateKey.generate(.ecdsaP256)
+        let certificate = try server.authority.issueWithGeneratedKey(
+            profile: "tls-server", subject: ["commonName": "bench.local"], subjectAltNames: ["DNS:bench.local"],
+            keyAlgorithm: .ecdsaP256, validityDays: nil).0
+        let ocspRequest = try OCSPRequest.create(certificate: certificate, issuer: server.authority.trust.issuing).der
+        let tsQuery = try TimestampRequest.create(digestAlgorithm: .sha256, digest: DigestAlgorithm.sha256.hash([UInt8]("bench".utf8))).der
+
+        let algorithm = server.authority.trust.ocspResponderKey.algorithm ?? .ecdsaP256
+        let speed = OpenSSLSpeed.signaturesPerSecond(algorithm)
+
+        print("sandbox bench pki — \(runs) runs × \(String(format: "%.0f", seconds)) s, \(concurrency) concurrent clients, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        let ocsp = try await median(runs) {
+            try await BenchHTTP.throughput(url: server.pkiURL + "/pki/v1/ocsp", body: ocspRequest, contentType: "application/ocsp-request",
+                                           seconds: seconds, concurrency: concurrency)
+        }
+        let tsa = try await median(runs) {
+            try await BenchHTTP.throughput(url: server.pkiURL + "/pki/v1/tsa", body: tsQuery, contentType: "application/timestamp-query",
+                                           seconds: seconds, concurrency: concurrency)
+        }
+        let signatures = try await median(runs) { try CryptoBench.signaturesPerSecond(algorithm: algorithm, seconds: min(seconds, 2)) }
+
+        func ratio(_ value: Double) -> String { speed.map { String(format: "%.3f× openssl speed", value / $0) } ?? "openssl speed unavailable" }
+        print(row("OCSP responses/s over HTTP", ocsp, ratio(ocsp)))
+        print(row("Timestamps/s over HTTP", tsa, ratio(tsa)))
+        print(row("\(algorithm.name) signatures/s, our Crypto layer", signatures, ratio(signatures)))
+        if let speed { print(row("\(algorithm.name) signatures/s, openssl speed", speed, "baseline (1 core)")) }
+        _ = key
+
+        if !skipStartup {
+            let startup = try await StartupBench.measure(runs: runs)
+            print(String(format: "  %-44@ %10.3f s", "Start-up to healthy, first run (keygen)" as NSString, startup.firstRun))
+            print(String(format: "  %-44@ %10.3f s", "Start-up to healthy, existing data dir" as NSString, startup.existing))
+            print(String(format: "  %-44@ %10.1f MiB", "Resident memory when idle" as NSString, startup.idleResidentMiB))
+        }
+    }
+
+    private func row(_ label: String, _ value: Double, _ note: String) -> String {
+        String(format: "  %-44@ %10.0f   (%@)", label as NSString, value, note as NSString)
+    }
+
+    private func median(_ count: Int, _ measure: () async throws -> Double) async throws -> Double {
+        var values: [Double] = []
+        for _ in 0..<count { values.append(try await measure()) }
+        return values.sorted()[values.count / 2]
+    }
+}

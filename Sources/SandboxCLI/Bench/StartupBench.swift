@@ -1,0 +1,89 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+
+/// Time from launching `sandbox up` to a healthy overview, and its resident memory once idle, measured on
+/// real child processes of this very binary.
+enum StartupBench {
+    struct Figures {
+        let firstRun: Double
+        let existing: Double
+        let idleResidentMiB: Double
+    }
+
+    static func measure(runs: Int) async throws -> Figures {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var firstRuns: [Double] = []
+        var existing: [Double] = []
+        var memory: [Double] = []
+        for _ in 0..<runs {
+            let workspace = try BenchWorkspace()
+            defer { workspace.remove() }
+            let offset = try freeOffset()
+            let arguments = [
+                "up", "--data-dir", workspace.root.appendingPathComponent("data").path,
+                "--certs-dir", workspace.root.appendingPathComponent("certs").path, "--port-offset", "\(offset)", "--log-level", "error",
+            ]
+            let health = "http://127.0.0.1:\(4000 + offset)/health"
+            let (first, _) = try await launch(executable, arguments, health: health, sampleMemory: false)
+            firstRuns.append(first)
+            let (again, resident) = try await launch(executable, arguments, health: health, sampleMemory: true)
+            existing.append(again)
+            memory.append(resident)
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        return Figures(firstRun: median(firstRuns), existing: median(existing), idleResidentMiB: median(memory))
+    }
+
+    /// An offset whose overview and PKI ports are both free.
+    private static func freeOffset() throws -> Int {
+        for _ in 0..<50 {
+            let offset = Int.random(in: 20_000...40_000)
+            if portIsFree(4000 + offset) && portIsFree(8090 + offset) { return offset }
+        }
+        throw CLIError("no free port pair found for the start-up measurement")
+    }
+
+    private static func portIsFree(_ port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    private static func launch(_ executable: String, _ arguments: [String], health: String, sampleMemory: Bool) async throws -> (Double, Double) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let start = ContinuousClock.now
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try await BenchHTTP.waitHealthy(url: health, timeout: .seconds(20))
+        let elapsed = ContinuousClock.now - start
+        var resident = 0.0
+        if sampleMemory {
+            try await Task.sleep(for: .seconds(1))
+            resident = residentMiB(pid: process.processIdentifier)
+        }
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, resident)
+    }
+
+    /// VmRSS from /proc, in MiB.
+    private static func residentMiB(pid: Int32) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = line.split(separator: " ").compactMap({ Double($0) }).first
+        else { return 0 }
+        return kilobytes / 1024
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PKI
+import SandboxCore
+import SandboxCrypto
+
+/// `sandbox up`: every block in one process, ready in about a second.
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Start every building block in one process (the PKI, and the overview on port 4000).",
+        discussion: "Generates the trust material on first run (as `sandbox init` does). Stop with Ctrl-C.")
+
+    @OptionGroup var options: SandboxOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Option(help: "Address to bind (loopback by default; 0.0.0.0 to serve a classroom).")
+    var bindHost: String = "127.0.0.1"
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        let logger = logging.bootstrap()
+        var configuration = options.configuration
+        configuration.bindHost = bindHost
+
+        let bootstrap = try PKIBootstrap.ensure(configuration: configuration.pkiConfiguration(), force: false, now: Date())
+        if bootstrap.generated {
+            print("Generated the sandbox CA in \(configuration.certsDirectory.path)/ (first run).")
+            fflush(nil)
+        }
+        let server = try SandboxServer(configuration: configuration, logger: logger) { [configuration] in
+            // Printed from the readiness callback, so it appears only once every port is really listening.
+            let elapsed = ContinuousClock.now - started
+            print(StartupBanner.render(configuration: configuration, trust: bootstrap.trust, elapsed: elapsed))
+            fflush(nil)  // stdout is block-buffered when redirected; the banner must show at once.
+        }
+        try await server.run(logger: logger)
+        print("Interop Sandbox stopped.")
+    }
+}
+
+/// What `sandbox up` prints once everything listens.
+enum StartupBanner {
+    static func render(configuration: SandboxConfiguration, trust: TrustMaterial, elapsed: Duration) -> String {
+        let token = (try? AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory).value) ?? "?"
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let rows: [(String, String, String)] = [
+            ("overview", configuration.baseURL(.overview), "aperçu et /health agrégé / overview and aggregate /health"),
+            ("pki", configuration.baseURL(.pki), "CA, CRL, OCSP, TSA — /pki/v1"),
+        ]
+        let table = rows.map { "  \($0.0.padding(toLength: 10, withPad: " ", startingAt: 0))\($0.1.padding(toLength: 26, withPad: " ", startingAt: 0))\($0.2)" }
+        return """
+
+            Interop Sandbox — prêt en \(String(format: "%.2f", seconds)) s / ready in \(String(format: "%.2f", seconds)) s
+
+              block     URL                       
+            \(table.joined(separator: "\n"))
+
+              data:        \(configuration.dataDirectory.path)/
+              trust:       \(configuration.certsDirectory.path)/chain.pem  (root: \(configuration.certsDirectory.path)/root-ca.pem)
+              root SHA-256 \(trust.root.fingerprintSHA256Colons)
+              admin token  \(token)
+                           (Authorization: Bearer …; also in \(configuration.dataDirectory.path)/admin-token)
+
+            Ctrl-C pour arrêter / to stop.
+            """
+    }
+}

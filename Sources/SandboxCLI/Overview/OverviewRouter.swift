@@ -1,0 +1,80 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import Hummingbird
+import Logging
+import NIOCore
+import SandboxCore
+
+/// The overview on port 4000: an aggregate `/health` that asks every block over HTTP (as a monitoring
+/// system would), and a small page listing the blocks and their URLs, French first.
+enum OverviewRouter {
+    struct Block: Sendable, Codable {
+        let name: String
+        let url: String
+    }
+
+    struct BlockHealth: Codable {
+        let name: String
+        let url: String
+        let status: String
+        var detail: String?
+    }
+
+    struct AggregateHealth: Codable {
+        let status: String
+        let blocks: [BlockHealth]
+    }
+
+    static func build(blocks: [Block], logger: Logger) -> Router<SandboxRequestContext> {
+        let router = Router<SandboxRequestContext>.sandbox(logger: logger, maxBodyBytes: 64 * 1024)
+        router.get("health") { _, _ -> Response in
+            let health = await aggregate(blocks)
+            return try JSONBody.response(health, status: health.status == "ok" ? .ok : .serviceUnavailable)
+        }
+        router.get("/") { request, _ -> Response in
+            let html = OverviewPage.render(language: request.language, blocks: await aggregate(blocks).blocks)
+            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        }
+        return router
+    }
+
+    /// Asks every block's `/health` concurrently, each with a short timeout.
+    static func aggregate(_ blocks: [Block]) async -> AggregateHealth {
+        let results = await withTaskGroup(of: (Int, BlockHealth).self) { group in
+            for (index, block) in blocks.enumerated() {
+                group.addTask { (index, await check(block)) }
+            }
+            var collected: [(Int, BlockHealth)] = []
+            for await result in group { collected.append(result) }
+            return collected.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return AggregateHealth(status: results.allSatisfy { $0.status == "ok" } ? "ok" : "degraded", blocks: results)
+    }
+
+    static func check(_ block: Block) async -> BlockHealth {
+        do {
+            let request = HTTPClientRequest(url: block.url + "/health")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(2))
+            let body = try await response.body.collect(upTo: 64 * 1024)
+            struct Reported: Decodable { let status: String }
+            let reported = try? JSONDecoder().decode(Reported.self, from: Data(body.readableBytesView))
+            let status = response.status == .ok ? (reported?.status ?? "ok") : "down"
+            return BlockHealth(name: block.name, url: block.url, status: status, detail: status == "ok" ? nil : "HTTP \(response.status.code)")
+        } catch {
+            return BlockHealth(name: block.name, url: block.url, status: "down", detail: "\(error)")
+        }
+    }
+}
+
+/// JSON encoded the same way as the blocks' own answers.
+enum JSONBody {
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
