@@ -90,19 +90,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Helpers shared by the test targets (temporary directories, the openssl command line as an oracle).
+        .target(name: "SandboxTesting", swiftSettings: swiftSettings),
+
         .testTarget(
             name: "SandboxCoreTests",
             dependencies: [
-                "SandboxCore",
+                "SandboxCore", "SandboxTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "SandboxCryptoTests", dependencies: ["SandboxCrypto", "SandboxTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PKITests",
             dependencies: [
-                "PKI", "SandboxCrypto", "SandboxCore",
+                "PKI", "SandboxCrypto", "SandboxCore", "SandboxTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -110,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "SandboxCLITests",
             dependencies: [
-                "SandboxCLI", "PKI", "SandboxCrypto", "SandboxCore",
+                "SandboxCLI", "PKI", "SandboxCrypto", "SandboxCore", "SandboxTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

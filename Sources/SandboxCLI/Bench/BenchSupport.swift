@@ -27,30 +27,11 @@ struct BenchWorkspace {
     func startServer(logger: Logger) throws -> Server {
         var configuration = SandboxConfiguration(
             dataDirectory: root.appendingPathComponent("data"), certsDirectory: root.appendingPathComponent("certs"))
-        configuration.portOverrides = [.pki: try FreePort.find(), .overview: try FreePort.find()]
+        configuration.portOverrides = [.pki: try PortProbe.freePort(), .overview: try PortProbe.freePort()]
         _ = try PKIBootstrap.ensure(configuration: configuration.pkiConfiguration(), force: false, now: Date())
         let server = try SandboxServer(configuration: configuration, logger: logger)
         let task = Task { try await server.run(logger: logger) }
         return Server(authority: server.authority, pkiURL: configuration.baseURL(.pki), task: task)
-    }
-}
-
-/// Finds a free TCP port on loopback by binding port 0 and reading what the kernel chose.
-enum FreePort {
-    static func find() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw CLIError("socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
-        guard bound == 0 else { throw CLIError("bind() failed") }
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
-        guard named == 0 else { throw CLIError("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import SandboxCore
 import NIOHTTP1
 
 /// Time from launching `sandbox up` to a healthy overview, and its resident memory once idle, measured on
@@ -39,21 +40,9 @@ enum StartupBench {
     private static func freeOffset() throws -> Int {
         for _ in 0..<50 {
             let offset = Int.random(in: 20_000...40_000)
-            if portIsFree(4000 + offset) && portIsFree(8090 + offset) { return offset }
+            if PortProbe.isFree(port: 4000 + offset) && PortProbe.isFree(port: 8090 + offset) { return offset }
         }
         throw CLIError("no free port pair found for the start-up measurement")
-    }
-
-    private static func portIsFree(_ port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
     }
 
     private static func launch(_ executable: String, _ arguments: [String], health: String, sampleMemory: Bool) async throws -> (Double, Double) {

@@ -53,7 +53,7 @@ struct SandboxServer: Sendable {
     func run(logger: Logger) async throws {
         for block in blocks {
             let port = block.port
-            guard PortCheck.isFree(host: configuration.bindHost, port: port) else {
+            guard PortProbe.isFree(host: configuration.bindHost, port: port) else {
                 throw CLIError(
                     "port \(port) (\(block.name)) is already in use: is another sandbox running? Stop it, or start this one with another --port-offset (e.g. 100)")
             }
@@ -85,20 +85,3 @@ final class Readiness: Sendable {
     }
 }
 
-/// Tries to bind a port, to report a clash in plain words before the servers start.
-enum PortCheck {
-    static func isFree(host: String, port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return true }
-        defer { close(descriptor) }
-        var reuse: Int32 = 1
-        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
-}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Port checks on the local machine: to say "port 4000 is taken" in plain words before a server fails to
+/// bind, and to give tests and benchmarks free ports.
+public enum PortProbe {
+    /// Whether `port` can be bound on `host` right now.
+    public static func isFree(host: String = "127.0.0.1", port: Int) -> Bool {
+        (try? withBoundSocket(host: host, port: port) { _ in () }) != nil
+    }
+
+    /// A port the kernel considers free on loopback (bind to port 0, read what was chosen).
+    public static func freePort() throws -> Int {
+        try withBoundSocket(host: "127.0.0.1", port: 0) { descriptor in
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let named = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+            }
+            guard named == 0 else { throw SandboxFileError("getsockname failed: \(String(cString: strerror(errno)))") }
+            return Int(UInt16(bigEndian: address.sin_port))
+        }
+    }
+
+    private static func withBoundSocket<T>(host: String, port: Int, _ body: (Int32) throws -> T) throws -> T {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw SandboxFileError("socket failed: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var reuse: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw SandboxFileError("port \(port) is in use") }
+        return try body(descriptor)
+    }
+}
