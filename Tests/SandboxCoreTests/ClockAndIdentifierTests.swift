@@ -1,0 +1,57 @@
+import Foundation
+import SandboxCore
+import Testing
+
+@Suite("Clock")
+struct ClockTests {
+    @Test func virtualClockFreezesAdvancesShiftsAndResets() {
+        let clock = VirtualClock()
+        let frozen = Date(timeIntervalSince1970: 1_800_000_000)
+        clock.set(frozen)
+        #expect(clock.now() == frozen)
+        clock.advance(by: 3600)
+        #expect(clock.now() == frozen.addingTimeInterval(3600))
+        #expect(clock.snapshot.mode == "frozen")
+        clock.setOffset(-86_400)
+        #expect(abs(clock.now().timeIntervalSinceNow + 86_400) < 5)
+        #expect(clock.snapshot.mode == "real")
+        clock.advance(by: 86_400)
+        #expect(abs(clock.now().timeIntervalSinceNow) < 5)
+        clock.reset()
+        #expect(clock.snapshot.offsetSeconds == 0)
+    }
+}
+
+@Suite("Identifiers")
+struct IdentifierTests {
+    @Test func randomIdentifiersUseCrockfordAndDoNotRepeat() {
+        let ids = (0..<1000).map { _ in Identifier.random(prefix: "doc") }
+        #expect(Set(ids).count == 1000)
+        for id in ids.prefix(50) {
+            #expect(id.hasPrefix("doc_"))
+            #expect(id.count == 4 + 26)  // 128 bits → 26 base32 characters
+            #expect(id.dropFirst(4).allSatisfy { "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains($0) })
+        }
+    }
+
+    @Test func crockfordKnownVector() {
+        #expect(Crockford32.encode([0xFF]) == "ZW")
+        #expect(Crockford32.encode([0, 0, 0, 0, 0]) == "00000000")
+    }
+
+    @Test func safeIdentifiers() {
+        #expect(Identifier.isSafe("req_ABC-1.2:3"))
+        #expect(!Identifier.isSafe(""))
+        #expect(!Identifier.isSafe("a b"))
+        #expect(!Identifier.isSafe("../etc"))
+        #expect(!Identifier.isSafe("é"))
+        #expect(!Identifier.isSafe(String(repeating: "a", count: 129)))
+    }
+
+    @Test func hexDecoding() {
+        #expect(Hex.decode("0xAB:cd") == [0xAB, 0xCD])
+        #expect(Hex.decode("zz") == nil)
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.encode([0x0A, 0xFF]) == "0AFF")
+    }
+}

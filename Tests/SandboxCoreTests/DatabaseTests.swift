@@ -1,0 +1,113 @@
+import Foundation
+import SandboxCore
+import SandboxTesting
+import Testing
+
+@Suite("SQLite database")
+struct DatabaseTests {
+    static let schema = [
+        Migration(version: 1, sql: "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, data BLOB);"),
+        Migration(version: 2, sql: "ALTER TABLE items ADD COLUMN weight REAL; CREATE INDEX items_by_weight ON items (weight);"),
+    ]
+
+    @Test func migrationsRunOnceAndDataSurvivesReopening() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("nested/dir/test.sqlite")
+        do {
+            let database = try Database(path: path, migrations: Self.schema)
+            try database.execute("INSERT INTO items (name, data, weight) VALUES (?, ?, ?)", [.text("seal"), .blob([0, 1, 255]), .real(1.5)])
+            #expect(try database.queryOne("PRAGMA user_version")?.int("user_version") == 2)
+            #expect(try database.queryOne("PRAGMA journal_mode")?.string("journal_mode") == "wal")
+        }
+        let reopened = try Database(path: path, migrations: Self.schema)
+        let row = try #require(try reopened.queryOne("SELECT * FROM items WHERE name = ?", [.text("seal")]))
+        #expect(try row.blob("data") == [0, 1, 255])
+        #expect(row["weight"] == .real(1.5))
+        #expect(try reopened.query("SELECT * FROM items").count == 1)
+    }
+
+    @Test func aDatabaseFromANewerVersionIsRefusedAndLeftAlone() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("test.sqlite")
+        _ = try Database(path: path, migrations: Self.schema + [Migration(version: 3, sql: "CREATE TABLE later (x INTEGER);")])
+        let error = try #require(throws: DatabaseError.self) { try Database(path: path, migrations: Self.schema) }
+        #expect(error.message.contains("newer"))
+        let again = try Database(path: path, migrations: Self.schema + [Migration(version: 3, sql: "CREATE TABLE later (x INTEGER);")])
+        #expect(try again.queryOne("PRAGMA user_version")?.int("user_version") == 3)
+    }
+
+    @Test func aFailingMigrationLeavesTheVersionUnchanged() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("test.sqlite")
+        _ = try Database(path: path, migrations: [Self.schema[0]])
+        #expect(throws: DatabaseError.self) {
+            try Database(path: path, migrations: [Self.schema[0], Migration(version: 2, sql: "CREATE TABLE ok (x); THIS IS NOT SQL;")])
+        }
+        let database = try Database(path: path, migrations: [Self.schema[0]])
+        #expect(try database.queryOne("PRAGMA user_version")?.int("user_version") == 1)
+        #expect(try database.query("SELECT name FROM sqlite_master WHERE name = 'ok'").isEmpty)
+    }
+
+    @Test func transactionsRollBackWhenTheBodyThrows() throws {
+        let database = try Database.inMemory(migrations: Self.schema)
+        struct Abort: Error {}
+        #expect(throws: Abort.self) {
+            try database.transaction { transaction in
+                try transaction.execute("INSERT INTO items (name) VALUES ('a')")
+                throw Abort()
+            }
+        }
+        #expect(try database.query("SELECT * FROM items").isEmpty)
+        let id = try database.transaction { transaction in
+            try transaction.execute("INSERT INTO items (name) VALUES ('b')")
+            return transaction.lastInsertRowID
+        }
+        #expect(id == 1)
+    }
+
+    @Test func constraintViolationsAreRecognisable() throws {
+        let database = try Database.inMemory(migrations: Self.schema)
+        try database.execute("INSERT INTO items (name) VALUES ('x')")
+        let error = try #require(throws: DatabaseError.self) { try database.execute("INSERT INTO items (name) VALUES ('x')") }
+        #expect(error.isConstraintViolation)
+        let syntax = try #require(throws: DatabaseError.self) { try database.execute("SELEC nonsense") }
+        #expect(!syntax.isConstraintViolation)
+        #expect(syntax.sql == "SELEC nonsense")
+    }
+
+    @Test func preparedStatementsAreReusedWithFreshBindings() throws {
+        let database = try Database.inMemory(migrations: Self.schema)
+        for index in 0..<20 { try database.execute("INSERT INTO items (name, weight) VALUES (?, ?)", [.text("n\(index)"), .real(Double(index))]) }
+        for index in [3, 17, 0] {
+            let row = try database.queryOne("SELECT name FROM items WHERE weight = ?", [.real(Double(index))])
+            #expect(try row?.string("name") == "n\(index)")
+        }
+        #expect(try database.queryOne("SELECT name FROM items WHERE weight = ?", [.real(99)]) == nil)
+    }
+
+    @Test func typedGettersNameTheColumnOnMismatch() throws {
+        let database = try Database.inMemory(migrations: Self.schema)
+        try database.execute("INSERT INTO items (name) VALUES ('x')")
+        let row = try #require(try database.queryOne("SELECT name, weight FROM items"))
+        let error = try #require(throws: DatabaseError.self) { try row.int("name") }
+        #expect(error.message.contains("name"))
+        #expect(row.optionalInt("weight") == nil)
+        #expect(row.optionalString("name") == "x")
+    }
+
+    @Test func concurrentWritersAreSerialised() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: directory.path("concurrent.sqlite"), migrations: Self.schema)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    try database.transaction { transaction in
+                        try transaction.execute("INSERT INTO items (name) VALUES (?)", [.text("item-\(index)")])
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try database.queryOne("SELECT COUNT(*) AS count FROM items")?.int("count") == 200)
+    }
+}
