@@ -115,6 +115,8 @@ let package = Package(
             dependencies: [
                 "SandboxCLI", "PKI", "SandboxCrypto", "SandboxCore", "SandboxTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import PKI
+import SandboxCore
+import SandboxCrypto
+import SandboxTesting
+import Testing
+@testable import SandboxCLI
+
+/// The `sandbox` subcommands, run in-process against a running sandbox, their outputs checked by openssl.
+@Suite("sandbox pki commands")
+struct CLICommandTests {
+    @Test func issueRevokeAndQueryThroughTheCLI() async throws {
+        let sandbox = try await RunningSandbox()
+        let work = try TemporaryDirectory("cli")
+        try await runCommand(
+            IssueCommand.self,
+            sandbox.clientArguments + [
+                "--profile", "tls-server", "--subject", "CN=api.local,O=Démo SARL", "--san", "DNS:api.local", "--out", work.path("leaf.pem"),
+                "--key-out", work.path("leaf.key"), "--chain-out", work.path("chain.pem"),
+            ])
+        let certificate = try Certificate(pem: String(decoding: try work.read("leaf.pem"), as: UTF8.self))
+        let key = try PrivateKey(pem: String(decoding: try work.read("leaf.key"), as: UTF8.self))
+        #expect(certificate.publicKey.matches(key))
+        #expect(certificate.subject.description == "CN=api.local,O=Démo SARL")
+        #expect((try FileManager.default.attributesOfItem(atPath: work.path("leaf.key"))[.posixPermissions] as? Int) == 0o600)
+        try work.write("root.pem", sandbox.server.authority.trust.root.pem)
+        let verified = try OpenSSLCommand.run(["verify", "-CAfile", "root.pem", "-untrusted", "chain.pem", "leaf.pem"], in: work.url)
+        #expect(verified.status == 0, "\(verified)")
+
+        try await runCommand(OCSPCommand.self, sandbox.clientArguments + ["--cert", work.path("leaf.pem")])
+
+        try await runCommand(RevokeCommand.self, sandbox.clientArguments + [certificate.serialNumber.hex, "--reason", "keyCompromise"])
+        await #expect(throws: ExitCode(1)) {
+            try await runCommand(OCSPCommand.self, sandbox.clientArguments + ["--cert", work.path("leaf.pem"), "--hash", "sha256"])
+        }
+        await #expect(throws: CLIError.self) {
+            try await runCommand(RevokeCommand.self, sandbox.clientArguments + [certificate.serialNumber.hex])
+        }
+        try await runCommand(StatusCommand.self, sandbox.clientArguments + [certificate.serialNumber.hex, "--json"])
+        try await runCommand(InspectCommand.self, sandbox.clientArguments + [work.path("leaf.pem")])
+        try await runCommand(CACommand.self, sandbox.clientArguments + ["--explain"])
+        await sandbox.stop()
+    }
+
+    @Test func enrolWithAnOpenSSLMadeCSR() async throws {
+        let sandbox = try await RunningSandbox()
+        let work = try TemporaryDirectory("cli")
+        let made = try OpenSSLCommand.run(
+            ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "k.pem", "-subj", "/C=BJ/O=ARCEP/CN=ss-arcep", "-out", "r.csr"],
+            in: work.url)
+        #expect(made.status == 0)
+        try await runCommand(IssueCommand.self, sandbox.clientArguments + ["--profile", "xroad-auth", "--csr", work.path("r.csr"), "--out", work.path("ss.pem")])
+        let text = try OpenSSLCommand.run(["x509", "-in", "ss.pem", "-noout", "-text"], in: work.url).output
+        #expect(text.contains("TLS Web Server Authentication, TLS Web Client Authentication"))
+        #expect(!FileManager.default.fileExists(atPath: work.path("private-key.pem")))
+        await sandbox.stop()
+    }
+
+    @Test func timestampThroughTheCLIVerifiesWithOpenSSL() async throws {
+        let sandbox = try await RunningSandbox()
+        let work = try TemporaryDirectory("cli")
+        try work.write("doc.txt", "demande d'agrément\n")
+        try await runCommand(TimestampCommand.self, sandbox.clientArguments + ["--data", work.path("doc.txt"), "--out", work.path("r.tsr")])
+        try work.write("chain.pem", sandbox.server.authority.trust.chain.map(\.pem).joined())
+        let verified = try OpenSSLCommand.run(["ts", "-verify", "-data", "doc.txt", "-in", "r.tsr", "-CAfile", "chain.pem"], in: work.url)
+        #expect(verified.all.contains("Verification: OK"), "\(verified)")
+        await sandbox.stop()
+    }
+
+    @Test func badArgumentsAreRefusedBeforeAnyRequest() throws {
+        #expect(throws: (any Error).self) { try SubjectArgument.parse("XX=1") }
+        #expect(throws: (any Error).self) { try SubjectArgument.parse("CN") }
+        #expect(try SubjectArgument.parse("/C=BJ/O=A\\/B/CN=x") == ["countryName": "BJ", "organizationName": "A/B", "commonName": "x"])
+        #expect(try SubjectArgument.parse("CN=Tom\\, Jerry,O=X") == ["commonName": "Tom, Jerry", "organizationName": "X"])
+    }
+
+    @Test func initIsIdempotentAndForceMovesTheOldCAAside() async throws {
+        let work = try TemporaryDirectory("init")
+        let arguments = ["--certs-dir", work.path("certs"), "--data-dir", work.path("data")]
+        try await runCommand(InitCommand.self, arguments)
+        let root = try String(contentsOf: work.file("certs/root-ca.pem"), encoding: .utf8)
+        try await runCommand(InitCommand.self, arguments)
+        #expect(try String(contentsOf: work.file("certs/root-ca.pem"), encoding: .utf8) == root)
+        #expect(FileManager.default.fileExists(atPath: work.path("certs/profiles/tls-server.json")))
+        try await runCommand(InitCommand.self, arguments + ["--force"])
+        #expect(try String(contentsOf: work.file("certs/root-ca.pem"), encoding: .utf8) != root)
+        let archived = try FileManager.default.contentsOfDirectory(atPath: work.path("certs")).filter { $0.hasPrefix("replaced-") }
+        #expect(archived.count == 1)
+        #expect(try String(contentsOf: work.file("certs/\(archived[0])/root-ca.pem"), encoding: .utf8) == root)
+        // parse() runs validate(), which refuses an unknown key algorithm before anything is written.
+        #expect(throws: (any Error).self) { try InitCommand.parse(arguments + ["--key-algorithm", "DSA"]) }
+    }
+}
+
+/// Parses and runs a subcommand as `sandbox` would.
+func runCommand<Command: AsyncParsableCommand>(_ type: Command.Type, _ arguments: [String]) async throws {
+    var command = try Command.parse(arguments)
+    try await command.run()
+}

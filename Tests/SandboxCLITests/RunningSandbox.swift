@@ -1,0 +1,51 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import PKI
+import SandboxCore
+import SandboxTesting
+@testable import SandboxCLI
+
+/// A whole sandbox started in-process on free ports, in temporary directories, as `sandbox up` would.
+final class RunningSandbox: Sendable {
+    let directory: TemporaryDirectory
+    let configuration: SandboxConfiguration
+    let server: SandboxServer
+    let task: Task<Void, any Error>
+
+    init(reusing directory: TemporaryDirectory? = nil) async throws {
+        let directory = try directory ?? TemporaryDirectory("sandbox-e2e")
+        var configuration = SandboxConfiguration(dataDirectory: directory.file("data"), certsDirectory: directory.file("certs"))
+        configuration.portOverrides = [.pki: try PortProbe.freePort(), .overview: try PortProbe.freePort()]
+        _ = try PKIBootstrap.ensure(configuration: configuration.pkiConfiguration(), force: false, now: Date())
+        var logger = Logger(label: "e2e")
+        logger.logLevel = .critical
+        let server = try SandboxServer(configuration: configuration, logger: logger)
+        self.directory = directory
+        self.configuration = configuration
+        self.server = server
+        task = Task { try await server.run(logger: logger) }
+        try await BenchHTTP.waitHealthy(url: configuration.baseURL(.overview) + "/health")
+    }
+
+    /// Stops the servers and waits until they are gone.
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    /// Arguments every client command needs to reach this sandbox.
+    var clientArguments: [String] {
+        ["--data-dir", configuration.dataDirectory.path, "--certs-dir", configuration.certsDirectory.path, "--pki-url", configuration.baseURL(.pki)]
+    }
+
+    func get(_ url: String, headers: [(String, String)] = []) async throws -> (Int, String) {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return (Int(response.status.code), String(buffer: body))
+    }
+}

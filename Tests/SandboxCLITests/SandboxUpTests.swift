@@ -1,0 +1,59 @@
+import Foundation
+import PKI
+import SandboxCore
+import SandboxCrypto
+import SandboxTesting
+import Testing
+@testable import SandboxCLI
+
+@Suite("sandbox up")
+struct SandboxUpTests {
+    @Test func overviewAggregatesTheHealthOfEveryBlock() async throws {
+        let sandbox = try await RunningSandbox()
+        let (status, body) = try await sandbox.get(sandbox.configuration.baseURL(.overview) + "/health")
+        #expect(status == 200)
+        let health = try JSONDecoder().decode(OverviewRouter.AggregateHealth.self, from: Data(body.utf8))
+        #expect(health.status == "ok")
+        #expect(health.blocks.map(\.name) == ["pki"])
+        #expect(health.blocks.first?.url == sandbox.configuration.baseURL(.pki))
+        let (_, french) = try await sandbox.get(sandbox.configuration.baseURL(.overview) + "/")
+        #expect(french.contains("Brique") && french.contains("en marche"))
+        let (_, english) = try await sandbox.get(sandbox.configuration.baseURL(.overview) + "/", headers: [("Accept-Language", "en-GB,en;q=0.9")])
+        #expect(english.contains("Block") && english.contains("running"))
+        await sandbox.stop()
+    }
+
+    @Test func overviewReportsABlockThatIsDown() async throws {
+        let port = try PortProbe.freePort()
+        let health = await OverviewRouter.aggregate([.init(name: "pki", url: "http://127.0.0.1:\(port)")])
+        #expect(health.status == "degraded")
+        #expect(health.blocks.first?.status == "down")
+    }
+
+    @Test func aSecondStartReusesTheState() async throws {
+        let first = try await RunningSandbox()
+        let root = first.server.authority.trust.root
+        let token = first.server.adminToken.value
+        let (certificate, _) = try first.server.authority.issueWithGeneratedKey(
+            profile: "tls-server", subject: ["commonName": "keep.local"], subjectAltNames: ["DNS:keep.local"], keyAlgorithm: .ecdsaP256, validityDays: nil)
+        await first.stop()
+
+        let second = try await RunningSandbox(reusing: first.directory)
+        #expect(second.server.authority.trust.root == root)
+        #expect(second.server.adminToken.value == token)
+        #expect(try second.server.authority.status(serial: certificate.serialNumber).status == .good)
+        await second.stop()
+    }
+
+    @Test func aTakenPortIsReportedInPlainWords() async throws {
+        let sandbox = try await RunningSandbox()
+        var logger = Logger(label: "clash")
+        logger.logLevel = .critical
+        let clash = try SandboxServer(configuration: sandbox.configuration, logger: logger)
+        let error = await #expect(throws: CLIError.self) { try await clash.run(logger: logger) }
+        #expect(error?.description.contains("already in use") == true)
+        await sandbox.stop()
+    }
+}
+
+import Logging
