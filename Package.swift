@@ -71,6 +71,7 @@ let package = Package(
                 "SandboxCore", "SandboxCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
 

@@ -253,6 +253,10 @@ struct RouteTests {
             try await client.execute(uri: "/pki/v1/cps", method: .get) { response async throws in
                 #expect(String(buffer: response.body).contains("ne sont pas qualifiés"))
             }
+            try await client.execute(uri: "/pki/v1/openapi.yaml", method: .get) { response async throws in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).hasPrefix("openapi: 3.1.0"))
+            }
             try await client.execute(uri: "/pki/v1/cps?lang=en", method: .get) { response async throws in
                 #expect(String(buffer: response.body).contains("not qualified"))
             }

@@ -22,6 +22,7 @@ struct PublicRoutes {
         group.post("tsa", use: tsa)
         group.post("timestamps", use: timestamp)
         group.get("cps", use: practiceStatement)
+        group.get("openapi.yaml", use: openAPI)
     }
 
     private var urls: PKIURLs { authority.configuration.urls }
@@ -140,6 +141,14 @@ struct PublicRoutes {
                 digest: Data(digest).base64EncodedString(),
                 tsa: .init(subject: tsa.subject.description, fingerprintSha256: tsa.fingerprintSHA256)),
             status: .created)
+    }
+
+    /// The OpenAPI description of this API, shipped with the module.
+    @Sendable func openAPI(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let bytes = try? Data(contentsOf: url) else {
+            throw Problem.internal(detail: "the OpenAPI description is missing from this build (Sources/PKI/Resources/openapi.yaml)")
+        }
+        return BinaryResponse.make([UInt8](bytes), contentType: "application/yaml")
     }
 
     /// The page the certificates' CPS qualifier points at.
