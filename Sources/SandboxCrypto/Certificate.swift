@@ -8,10 +8,16 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     /// The exact DER bytes, kept so that fingerprints and downloads never depend on re-encoding.
     public let der: [UInt8]
 
-    /// Takes ownership of `pointer`.
+    /// Takes ownership of `pointer`, also when it throws. A certificate whose public key OpenSSL cannot
+    /// decode (an unknown algorithm) is refused here, so that ``publicKey`` never fails on hostile input.
     init(owning pointer: OpaquePointer) throws {
+        guard X509_get0_pubkey(pointer) != nil, let der = try? OpenSSLBuffers.der("encode certificate", { i2d_X509(pointer, $0) }) else {
+            // deinit does not run for an object whose init throws: free here, as the caller handed it over.
+            X509_free(pointer)
+            throw CryptoError.fromQueue("read certificate public key (unsupported key algorithm?)")
+        }
         self.pointer = pointer
-        self.der = try OpenSSLBuffers.der("encode certificate") { i2d_X509(pointer, $0) }
+        self.der = der
     }
 
     deinit { X509_free(pointer) }
@@ -50,8 +56,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
 
     /// The subject public key. Each call returns a new reference to the same key.
     public var publicKey: PublicKey {
-        let key = X509_get_pubkey(pointer)!  // a parsed certificate always has a key object
-        return PublicKey(owning: key)
+        // Checked at construction: every Certificate has a decodable key.
+        PublicKey(owning: X509_get_pubkey(pointer)!)
     }
 
     /// SHA-256 of the DER encoding, uppercase hex, no separators.

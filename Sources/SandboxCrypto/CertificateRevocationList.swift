@@ -22,9 +22,14 @@ public final class CertificateRevocationList: @unchecked Sendable {
     let pointer: OpaquePointer
     public let der: [UInt8]
 
+    /// Takes ownership of `pointer`, also when it throws.
     init(owning pointer: OpaquePointer) throws {
+        guard let der = try? OpenSSLBuffers.der("encode CRL", { i2d_X509_CRL(pointer, $0) }) else {
+            X509_CRL_free(pointer)
+            throw CryptoError.fromQueue("encode CRL")
+        }
         self.pointer = pointer
-        self.der = try OpenSSLBuffers.der("encode CRL") { i2d_X509_CRL(pointer, $0) }
+        self.der = der
     }
 
     deinit { X509_CRL_free(pointer) }

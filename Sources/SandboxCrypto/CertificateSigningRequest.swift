@@ -7,9 +7,14 @@ public final class CertificateSigningRequest: @unchecked Sendable {
     let pointer: OpaquePointer
     public let der: [UInt8]
 
+    /// Takes ownership of `pointer`, also when it throws.
     init(owning pointer: OpaquePointer) throws {
+        guard let der = try? OpenSSLBuffers.der("encode CSR", { i2d_X509_REQ(pointer, $0) }) else {
+            X509_REQ_free(pointer)
+            throw CryptoError.fromQueue("encode CSR")
+        }
         self.pointer = pointer
-        self.der = try OpenSSLBuffers.der("encode CSR") { i2d_X509_REQ(pointer, $0) }
+        self.der = der
     }
 
     deinit { X509_REQ_free(pointer) }

@@ -22,7 +22,8 @@ final class RunningSandbox: Sendable {
         _ = try PKIBootstrap.ensure(configuration: configuration.pkiConfiguration(), force: false, now: Date())
         var logger = Logger(label: "e2e")
         logger.logLevel = .critical
-        let server = try SandboxServer(configuration: configuration, logger: logger)
+        let server = try SandboxServer(
+            configuration: configuration, adminToken: try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory), logger: logger)
         self.directory = directory
         self.configuration = configuration
         self.server = server

@@ -49,7 +49,7 @@ struct SandboxUpTests {
         let sandbox = try await RunningSandbox()
         var logger = Logger(label: "clash")
         logger.logLevel = .critical
-        let clash = try SandboxServer(configuration: sandbox.configuration, logger: logger)
+        let clash = try SandboxServer(configuration: sandbox.configuration, adminToken: sandbox.server.adminToken, logger: logger)
         let error = await #expect(throws: CLIError.self) { try await clash.run(logger: logger) }
         #expect(error?.description.contains("already in use") == true)
         await sandbox.stop()

@@ -16,13 +16,13 @@ public final class CertificateAuthority: Sendable {
     let timestamps: TimestampService
     let logger: Logger
 
-    /// Loads the trust material and profiles, opens the store, registers the service certificates and
-    /// makes sure each CA has a current CRL.
-    public init(configuration: PKIConfiguration, clock: any SandboxClock, logger: Logger) throws {
+    /// Loads the trust material (unless given) and profiles, opens the store, registers the service
+    /// certificates and makes sure each CA has a current CRL.
+    public init(configuration: PKIConfiguration, preloadedTrust: TrustMaterial? = nil, clock: any SandboxClock, logger: Logger) throws {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
-        trust = try TrustMaterialLayout(directory: configuration.certsDirectory).load()
+        trust = try preloadedTrust ?? TrustMaterialLayout(directory: configuration.certsDirectory).load()
         profiles = try ProfileCatalogue.load(from: configuration.profilesDirectory)
         repository = try CertificateRepository(url: configuration.databaseURL)
         try repository.claim(rootFingerprint: trust.root.fingerprintSHA256)

@@ -29,7 +29,8 @@ struct BenchWorkspace {
             dataDirectory: root.appendingPathComponent("data"), certsDirectory: root.appendingPathComponent("certs"))
         configuration.portOverrides = [.pki: try PortProbe.freePort(), .overview: try PortProbe.freePort()]
         _ = try PKIBootstrap.ensure(configuration: configuration.pkiConfiguration(), force: false, now: Date())
-        let server = try SandboxServer(configuration: configuration, logger: logger)
+        let server = try SandboxServer(
+            configuration: configuration, adminToken: try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory), logger: logger)
         let task = Task { try await server.run(logger: logger) }
         return Server(authority: server.authority, pkiURL: configuration.baseURL(.pki), task: task)
     }

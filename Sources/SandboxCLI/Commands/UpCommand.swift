@@ -29,10 +29,11 @@ struct UpCommand: AsyncParsableCommand {
             print("Generated the sandbox CA in \(configuration.certsDirectory.path)/ (first run).")
             fflush(nil)
         }
-        let server = try SandboxServer(configuration: configuration, logger: logger) { [configuration] in
+        let token = try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory)
+        let server = try SandboxServer(configuration: configuration, adminToken: token, trust: bootstrap.trust, logger: logger) { [configuration] in
             // Printed from the readiness callback, so it appears only once every port is really listening.
             let elapsed = ContinuousClock.now - started
-            print(StartupBanner.render(configuration: configuration, trust: bootstrap.trust, elapsed: elapsed))
+            print(StartupBanner.render(configuration: configuration, trust: bootstrap.trust, token: token, elapsed: elapsed))
             fflush(nil)  // stdout is block-buffered when redirected; the banner must show at once.
         }
         try await server.run(logger: logger)
@@ -42,8 +43,7 @@ struct UpCommand: AsyncParsableCommand {
 
 /// What `sandbox up` prints once everything listens.
 enum StartupBanner {
-    static func render(configuration: SandboxConfiguration, trust: TrustMaterial, elapsed: Duration) -> String {
-        let token = (try? AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory).value) ?? "?"
+    static func render(configuration: SandboxConfiguration, trust: TrustMaterial, token: AdminToken, elapsed: Duration) -> String {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rows: [(String, String, String)] = [
             ("overview", configuration.baseURL(.overview), "aperçu et /health agrégé / overview and aggregate /health"),
@@ -60,7 +60,7 @@ enum StartupBanner {
               data:        \(configuration.dataDirectory.path)/
               trust:       \(configuration.certsDirectory.path)/chain.pem  (root: \(configuration.certsDirectory.path)/root-ca.pem)
               root SHA-256 \(trust.root.fingerprintSHA256Colons)
-              admin token  \(token)
+              admin token  \(token.value)
                            (Authorization: Bearer …; also in \(configuration.dataDirectory.path)/admin-token)
 
             Ctrl-C pour arrêter / to stop.

@@ -30,11 +30,11 @@ enum OverviewRouter {
         let router = Router<SandboxRequestContext>.sandbox(logger: logger, maxBodyBytes: 64 * 1024)
         router.get("health") { _, _ -> Response in
             let health = await aggregate(blocks)
-            return try JSONBody.response(health, status: health.status == "ok" ? .ok : .serviceUnavailable)
+            return try JSONResponse.make(health, status: health.status == "ok" ? .ok : .serviceUnavailable)
         }
         router.get("/") { request, _ -> Response in
             let html = OverviewPage.render(language: request.language, blocks: await aggregate(blocks).blocks)
-            return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+            return BinaryResponse.make(Array(html.utf8), contentType: "text/html; charset=utf-8")
         }
         return router
     }
@@ -64,17 +64,5 @@ enum OverviewRouter {
         } catch {
             return BlockHealth(name: block.name, url: block.url, status: "down", detail: "\(error)")
         }
-    }
-}
-
-/// JSON encoded the same way as the blocks' own answers.
-enum JSONBody {
-    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 }

@@ -25,11 +25,17 @@ struct SandboxServer: Sendable {
     let authority: CertificateAuthority
     let blocks: [RunningBlock]
 
-    /// - Parameter onAllRunning: called once, when every server is listening.
-    init(configuration: SandboxConfiguration, logger: Logger, onAllRunning: @escaping @Sendable () async -> Void = {}) throws {
+    /// - Parameters:
+    ///   - trust: the PKI's trust material when the caller already loaded it (``PKIBootstrap``).
+    ///   - onAllRunning: called once, when every server is listening.
+    init(
+        configuration: SandboxConfiguration, adminToken: AdminToken, trust: TrustMaterial? = nil, logger: Logger,
+        onAllRunning: @escaping @Sendable () async -> Void = {}
+    ) throws {
         self.configuration = configuration
-        adminToken = try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory)
-        authority = try CertificateAuthority(configuration: configuration.pkiConfiguration(), clock: VirtualClock(), logger: logger)
+        self.adminToken = adminToken
+        authority = try CertificateAuthority(
+            configuration: configuration.pkiConfiguration(), preloadedTrust: trust, clock: VirtualClock(), logger: logger)
 
         let readiness = Readiness(expected: 2, action: onAllRunning)
         func application(_ name: String, _ port: DefaultPort, _ router: Router<SandboxRequestContext>) -> RunningBlock {

@@ -6,9 +6,14 @@ public final class OCSPRequest: @unchecked Sendable {
     let pointer: OpaquePointer
     public let der: [UInt8]
 
+    /// Takes ownership of `pointer`, also when it throws.
     init(owning pointer: OpaquePointer) throws {
+        guard let der = try? OpenSSLBuffers.der("encode OCSP request", { i2d_OCSP_REQUEST(pointer, $0) }) else {
+            OCSP_REQUEST_free(pointer)
+            throw CryptoError.fromQueue("encode OCSP request")
+        }
         self.pointer = pointer
-        self.der = try OpenSSLBuffers.der("encode OCSP request") { i2d_OCSP_REQUEST(pointer, $0) }
+        self.der = der
     }
 
     deinit { OCSP_REQUEST_free(pointer) }

@@ -6,9 +6,14 @@ public final class TimestampRequest: @unchecked Sendable {
     let pointer: OpaquePointer
     public let der: [UInt8]
 
+    /// Takes ownership of `pointer`, also when it throws.
     init(owning pointer: OpaquePointer) throws {
+        guard let der = try? OpenSSLBuffers.der("encode timestamp query", { i2d_TS_REQ(pointer, $0) }) else {
+            TS_REQ_free(pointer)
+            throw CryptoError.fromQueue("encode timestamp query")
+        }
         self.pointer = pointer
-        self.der = try OpenSSLBuffers.der("encode timestamp query") { i2d_TS_REQ(pointer, $0) }
+        self.der = der
     }
 
     deinit { TS_REQ_free(pointer) }
