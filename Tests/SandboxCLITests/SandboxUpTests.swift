@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PKI
 import SandboxCore
 import SandboxCrypto
@@ -55,5 +56,3 @@ struct SandboxUpTests {
         await sandbox.stop()
     }
 }
-
-import Logging

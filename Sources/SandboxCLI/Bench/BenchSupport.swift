@@ -122,9 +122,23 @@ enum Subprocess {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension Subprocess {
+    /// Starts `process` with no signal blocked. A child inherits the signal mask of the thread that
+    /// spawns it, and the threads async code runs on block most signals: `openssl speed`, which ends its
+    /// loops with SIGALRM, would then never stop, and a `sandbox up` child would ignore SIGTERM.
+    static func launch(_ process: Process) throws {
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try process.run()
     }
 }

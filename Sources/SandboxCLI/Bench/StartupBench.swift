@@ -52,7 +52,7 @@ enum StartupBench {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         let start = ContinuousClock.now
-        try process.run()
+        try Subprocess.launch(process)
         defer {
             process.terminate()
             process.waitUntilExit()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `sandbox pki …`: talk to the PKI block's API.
 struct PKICommand: AsyncParsableCommand {
@@ -32,5 +33,3 @@ enum Output {
         return ISO8601DateFormatter().string(from: date)
     }
 }
-
-import Foundation
