@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import PKI
 import SandboxCore
 import SandboxCrypto
@@ -82,7 +83,7 @@ struct OpenSSLOracleTests {
         #expect(response.token == nil)
     }
 
-    @Test func opensslOCSPClientAgainstTheLiveResponder() async throws {
+    @Test func opensslClientsAgainstTheLiveServer() async throws {
         let fixture = try PKIFixture()
         try fixture.writeTrustFiles()
         let good = try fixture.issueTLS("good.local")
@@ -100,6 +101,20 @@ struct OpenSSLOracleTests {
             #expect(answer.output.contains("good.pem: good"))
             #expect(answer.output.contains("revoked.pem: revoked"))
             #expect(answer.output.contains("Reason: keyCompromise"))
+
+            // openssl ts -query → POST /pki/v1/tsa over the socket → openssl ts -verify.
+            try fixture.directory.write("doc.txt", "demande d'agrément FAI\n")
+            _ = try OpenSSLCommand.run(["ts", "-query", "-data", "doc.txt", "-sha384", "-cert", "-out", "q.tsq"], in: directory)
+            let query = try fixture.directory.read("q.tsq")
+            let reply = try await client.execute(
+                uri: "/pki/v1/tsa", method: .post, headers: [.contentType: "application/timestamp-query"], body: ByteBuffer(bytes: query)
+            ) { response async throws in
+                #expect(response.headers[.contentType] == "application/timestamp-reply")
+                return Array(response.body.readableBytesView)
+            }
+            try fixture.directory.write("r.tsr", reply)
+            let verified = try OpenSSLCommand.run(["ts", "-verify", "-queryfile", "q.tsq", "-in", "r.tsr", "-CAfile", "root.pem", "-untrusted", "chain.pem"], in: directory)
+            #expect(verified.all.contains("Verification: OK"), "\(verified)")
         }
     }
 }
