@@ -29,6 +29,10 @@ struct OwnershipTests {
         try token.verify(digest: digest, trustedRoots: [pki.root], untrusted: [pki.issuing])
         let csr = try CertificateSigningRequest.create(subject: DistinguishedName([.init("CN", "x")]), key: pki.leafKey, subjectAlternativeNames: [.dns("x.local")])
         _ = try CertificateSigningRequest(der: csr.der).requestedSubjectAlternativeNames
+        let signature = try CAdESSignature.sign(
+            digest: digest, digestAlgorithm: .sha256, signer: pki.leaf, key: pki.leafKey, chain: [pki.issuing], signingTime: Date())
+        try signature.addSignatureTimestamp(token)
+        _ = try CAdESSignature(der: try signature.der).signatureValue
     }
 
     /// Live OpenSSL allocations after `warmUp` rounds, then after each of two further batches.

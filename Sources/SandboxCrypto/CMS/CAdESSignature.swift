@@ -1,0 +1,83 @@
+import COpenSSL
+import Foundation
+
+/// A detached CAdES signature (CMS SignedData without its content, ETSI EN 319 122-1): what `openssl cms
+/// -sign -binary -cades` makes, plus, at level B-T, a signature timestamp.
+public final class CAdESSignature: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    /// Takes ownership of `pointer`, also when it throws.
+    init(owning pointer: OpaquePointer) throws {
+        guard let infos = CMS_get0_SignerInfos(pointer), OPENSSL_sk_num(infos) > 0 else {
+            CMS_ContentInfo_free(pointer)
+            throw CryptoError("read CMS signature", reasons: ["no SignerInfo"])
+        }
+        self.pointer = pointer
+    }
+
+    deinit { CMS_ContentInfo_free(pointer) }
+
+    public convenience init(der: [UInt8]) throws {
+        clearOpenSSLErrors()
+        let cms = try OpenSSLBuffers.decode(der, "parse CMS signature") { cursor, length in d2i_CMS_ContentInfo(nil, cursor, length) }
+        try self.init(owning: cms)
+    }
+
+    /// DER, the content of a `.p7s` file.
+    public var der: [UInt8] {
+        get throws { try OpenSSLBuffers.der("encode CMS signature") { i2d_CMS_ContentInfo(pointer, $0) } }
+    }
+
+    private var signerInfo: OpaquePointer {
+        // Non-empty: checked at construction.
+        OpaquePointer(OPENSSL_sk_value(CMS_get0_SignerInfos(pointer), 0))!
+    }
+
+    /// The signature value of the (first) signer: what a signature timestamp is computed over.
+    public var signatureValue: [UInt8] {
+        asn1Bytes(CMS_SignerInfo_get0_signature(signerInfo))
+    }
+
+    /// Creates a detached CAdES-B-B signature.
+    /// - Parameters:
+    ///   - digest: the hash of the document under `digestAlgorithm` (the document itself never has to be here).
+    ///   - signer: the signing certificate; `chain` its issuers, embedded so verifiers can build the path.
+    ///   - signingTime: from the sandbox clock, written as the signingTime attribute.
+    public static func sign(
+        digest: [UInt8], digestAlgorithm: DigestAlgorithm, signer: Certificate, key: PrivateKey, chain: [Certificate], signingTime: Date
+    ) throws -> CAdESSignature {
+        clearOpenSSLErrors()
+        guard digest.count == digestAlgorithm.length else {
+            throw CryptoError("sign", reasons: ["a \(digestAlgorithm.rawValue) digest has \(digestAlgorithm.length) bytes, not \(digest.count)"])
+        }
+        guard signer.publicKey.matches(key) else { throw CryptoError("sign", reasons: ["the key does not match the signing certificate"]) }
+        let flags = UInt32(CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES | CMS_PARTIAL)
+        let certificates = try CertificateStack(chain)
+        let cms = try require(CMS_sign(nil, nil, certificates.pointer, nil, flags), "create CMS SignedData")
+        do {
+            let info = try require(CMS_add1_signer(cms, signer.pointer, key.pointer, digestAlgorithm.md, flags), "add CMS signer")
+            // The three signed attributes CMS_final would add from the content, added from the digest instead.
+            let dataType = try require(OBJ_nid2obj(NID_pkcs7_data), "content type")
+            try check(Int32(CMS_signed_add1_attr_by_NID(info, NID_pkcs9_contentType, V_ASN1_OBJECT, UnsafeRawPointer(dataType), -1)), "add contentType")
+            try check(CMS_signed_add1_attr_by_NID(info, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING, digest, Int32(digest.count)), "add messageDigest")
+            let time = try ASN1Time.make(signingTime)
+            defer { ASN1_TIME_free(time) }
+            try check(CMS_signed_add1_attr_by_NID(info, NID_pkcs9_signingTime, time.pointee.type, UnsafeRawPointer(time), -1), "add signingTime")
+            try check(CMS_SignerInfo_sign(info), "sign CMS SignerInfo")
+            return try CAdESSignature(owning: cms)
+        } catch {
+            CMS_ContentInfo_free(cms)
+            throw error
+        }
+    }
+
+    /// Adds a signature timestamp (id-aa-signatureTimeStampToken, RFC 3161 token over the signature value):
+    /// CAdES-B-B becomes CAdES-B-T.
+    public func addSignatureTimestamp(_ token: TimestampToken) throws {
+        clearOpenSSLErrors()
+        let tokenDER = token.der
+        try check(
+            CMS_unsigned_add1_attr_by_NID(signerInfo, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE, tokenDER, Int32(tokenDER.count)),
+            "add signature timestamp")
+    }
+}
