@@ -21,13 +21,14 @@ public struct PKIConfiguration: Sendable {
     public var crlValidity: TimeInterval
     /// The TSA policy OID written in every timestamp token (example arc 2.999, so no real OID is squatted).
     public var timestampPolicy: String
-    /// Largest request body accepted (CSR, OCSP request, timestamp query, JSON).
+    /// Largest request body accepted (JSON with a document to sign, base64). OCSP requests and timestamp
+    /// queries have their own, much smaller, limit.
     public var maxBodyBytes: Int
 
     public init(
         certsDirectory: URL, profilesDirectory: URL? = nil, databaseURL: URL, publicBaseURL: String,
         keyAlgorithm: KeyAlgorithm = .ecdsaP256, ocspValidity: TimeInterval = 3600,
-        crlValidity: TimeInterval = 7 * 86_400, timestampPolicy: String = "2.999.1.1", maxBodyBytes: Int = 256 * 1024
+        crlValidity: TimeInterval = 7 * 86_400, timestampPolicy: String = "2.999.1.1", maxBodyBytes: Int = 16 * 1024 * 1024
     ) {
         self.certsDirectory = certsDirectory
         self.profilesDirectory = profilesDirectory ?? certsDirectory.appendingPathComponent("profiles")

@@ -14,6 +14,9 @@ public struct SandboxRequestContext: RequestContext {
         requestID = Identifier.requestID()
     }
 
+    /// JSON bodies may carry a document to sign (base64); routes that take small inputs set lower limits.
+    public var maxUploadSize: Int { 16 * 1024 * 1024 }
+
     public var requestDecoder: SandboxJSONDecoder { SandboxJSONDecoder() }
     public var responseEncoder: SandboxJSONEncoder { SandboxJSONEncoder() }
 }

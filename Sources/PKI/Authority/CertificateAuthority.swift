@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SandboxCore
 import SandboxCrypto
+import Synchronization
 
 /// The PKI building block's domain: issue, revoke, publish CRLs, answer OCSP and timestamp. Plain Swift,
 /// testable without a socket; the routes in `Routes/` are thin wrappers over it.
@@ -15,6 +16,8 @@ public final class CertificateAuthority: Sendable {
     let ocsp: OCSPResponder
     let timestamps: TimestampService
     let logger: Logger
+    /// Seal keys by key id, made at start-up (see ``SealDefinition``).
+    let seals = Mutex<[String: Seal]>([:])
 
     /// Loads the trust material (unless given) and profiles, opens the store, registers the service
     /// certificates and makes sure each CA has a current CRL.
@@ -34,6 +37,7 @@ public final class CertificateAuthority: Sendable {
         ocsp = OCSPResponder(repository: repository, trust: trust, clock: clock, validity: configuration.ocspValidity)
         timestamps = try TimestampService(trust: trust, policy: configuration.timestampPolicy, clock: clock)
         for caID in CRLPublisher.caIDs { _ = try crls.crl(caID: caID) }
+        try loadOrCreateSeals(SealDefinition.all)
         logger.debug("PKI ready", metadata: ["root": "\(trust.root.fingerprintSHA256)", "started": "\(now)"])
     }
 

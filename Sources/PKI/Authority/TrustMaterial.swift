@@ -109,7 +109,7 @@ public struct TrustMaterialLayout: Sendable {
         let stamp = ISO8601DateFormatter().string(from: now).replacingOccurrences(of: ":", with: "")
         let archive = directory.appendingPathComponent("replaced-\(stamp)")
         try SandboxFiles.ensureDirectory(archive)
-        let files = Role.allCases.map { certificateFile($0) } + [chainFile, privateDirectory]
+        let files = Role.allCases.map { certificateFile($0) } + [chainFile, privateDirectory, directory.appendingPathComponent("seals")]
         for file in files where FileManager.default.fileExists(atPath: file.path) {
             try FileManager.default.moveItem(at: file, to: archive.appendingPathComponent(file.lastPathComponent))
         }

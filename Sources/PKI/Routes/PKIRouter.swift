@@ -14,7 +14,11 @@ public enum PKIRouter {
         let api = router.group("pki/v1")
         api.get("health") { _, _ in try JSONResponse.make(health(authority)) }
         PublicRoutes(authority: authority).add(to: api)
-        AdminRoutes(authority: authority).add(to: api.group().add(middleware: AdminAuthMiddleware(token: adminToken)))
+        let signatures = SignatureRoutes(authority: authority)
+        signatures.addPublic(to: api)
+        let admin = api.group().add(middleware: AdminAuthMiddleware(token: adminToken))
+        AdminRoutes(authority: authority).add(to: admin)
+        signatures.addAdmin(to: admin)
         return router
     }
 
