@@ -68,6 +68,25 @@ struct CLICommandTests {
         await sandbox.stop()
     }
 
+    @Test func signThroughTheCLIVerifiesWithOpenSSL() async throws {
+        let sandbox = try await RunningSandbox()
+        let work = try TemporaryDirectory("cli")
+        try work.write("agrement.json", "{\"numero\":\"AGR-FAI-2026-000042\"}\n")
+        try await runCommand(SignCommand.self, sandbox.clientArguments + [work.path("agrement.json"), "--digest-only"])
+        try work.write("root.pem", sandbox.server.authority.trust.root.pem)
+        let verified = try OpenSSLCommand.run(
+            ["cms", "-verify", "-binary", "-inform", "DER", "-in", "agrement.json.p7s", "-content", "agrement.json", "-CAfile", "root.pem", "-purpose", "any", "-out", "/dev/null"],
+            in: work.url)
+        #expect(verified.all.contains("Verification successful"), "\(verified)")
+        try await runCommand(SignCommand.self, sandbox.clientArguments + [work.path("agrement.json"), "--format", "JAdES", "--level", "BASELINE_B"])
+        let jws = String(decoding: try work.read("agrement.json.jws"), as: UTF8.self)
+        #expect(jws.split(separator: ".", omittingEmptySubsequences: false).count == 3)
+        await #expect(throws: CLIError.self) {
+            try await runCommand(SignCommand.self, sandbox.clientArguments + [work.path("agrement.json"), "--key", "nope"])
+        }
+        await sandbox.stop()
+    }
+
     @Test func badArgumentsAreRefusedBeforeAnyRequest() throws {
         #expect(throws: (any Error).self) { try SubjectArgument.parse("XX=1") }
         #expect(throws: (any Error).self) { try SubjectArgument.parse("CN") }

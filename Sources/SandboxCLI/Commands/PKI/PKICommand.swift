@@ -6,7 +6,7 @@ struct PKICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pki",
         abstract: "Certificate authority, OCSP and time-stamping of a running sandbox.",
-        subcommands: [CACommand.self, CertificateCommand.self, OCSPCommand.self, TimestampCommand.self])
+        subcommands: [CACommand.self, CertificateCommand.self, OCSPCommand.self, TimestampCommand.self, SignCommand.self])
 }
 
 struct CertificateCommand: AsyncParsableCommand {
