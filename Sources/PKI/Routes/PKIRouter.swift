@@ -16,6 +16,7 @@ public enum PKIRouter {
         PublicRoutes(authority: authority).add(to: api)
         let signatures = SignatureRoutes(authority: authority)
         signatures.addPublic(to: api)
+        ValidationRoutes(authority: authority).add(to: api)
         let admin = api.group().add(middleware: AdminAuthMiddleware(token: adminToken))
         AdminRoutes(authority: authority).add(to: admin)
         signatures.addAdmin(to: admin)

@@ -81,3 +81,70 @@ public final class CAdESSignature: @unchecked Sendable {
             "add signature timestamp")
     }
 }
+
+// MARK: - Inspection, for validation
+
+extension CAdESSignature {
+    /// Certificates embedded in the SignedData.
+    public var certificates: [Certificate] {
+        guard let stack = CMS_get1_certs(pointer) else { return [] }
+        defer { OPENSSL_sk_pop_free(stack, freeX509) }
+        return CertificateStack.read(stack)
+    }
+
+    /// The embedded certificate the SignerInfo identifies (by issuer and serial, or subject key id).
+    public var signerCertificate: Certificate? {
+        certificates.first { CMS_SignerInfo_cert_cmp(signerInfo, $0.pointer) == 0 }
+    }
+
+    /// The digest algorithm of the SignerInfo, when it is one the sandbox accepts.
+    public var digestAlgorithm: DigestAlgorithm? {
+        var digest: UnsafeMutablePointer<X509_ALGOR>?
+        CMS_SignerInfo_get0_algs(signerInfo, nil, nil, &digest, nil)
+        guard let digest else { return nil }
+        var object: OpaquePointer?
+        X509_ALGOR_get0(&object, nil, nil, digest)
+        return object.flatMap { DigestAlgorithm(nid: OBJ_obj2nid($0)) }
+    }
+
+    /// The messageDigest signed attribute: the hash of the signed document.
+    public var messageDigest: [UInt8]? {
+        guard let object = OBJ_nid2obj(NID_pkcs9_messageDigest),
+            let value = CMS_signed_get0_data_by_OBJ(signerInfo, object, -3, V_ASN1_OCTET_STRING)
+        else { return nil }
+        return asn1Bytes(value.assumingMemoryBound(to: ASN1_STRING.self))
+    }
+
+    /// The signingTime signed attribute (claimed, not proven).
+    public var signingTime: Date? {
+        guard let object = OBJ_nid2obj(NID_pkcs9_signingTime) else { return nil }
+        for type in [V_ASN1_UTCTIME, V_ASN1_GENERALIZEDTIME] {
+            if let value = CMS_signed_get0_data_by_OBJ(signerInfo, object, -3, type) {
+                return ASN1Time.date(value.assumingMemoryBound(to: ASN1_TIME.self))
+            }
+        }
+        return nil
+    }
+
+    /// Whether the signingCertificateV2 attribute (CAdES) is present.
+    public var hasSigningCertificateV2: Bool {
+        CMS_signed_get_attr_by_NID(signerInfo, NID_id_smime_aa_signingCertificateV2, -1) >= 0
+    }
+
+    /// Whether `certificate`'s key verifies the signature over the signed attributes.
+    public func isSignatureValid(with certificate: Certificate) -> Bool {
+        CMS_SignerInfo_set1_signer_cert(signerInfo, certificate.pointer)
+        defer { CMS_SignerInfo_set1_signer_cert(signerInfo, nil) }
+        let result = CMS_SignerInfo_verify(signerInfo)
+        clearOpenSSLErrors()
+        return result == 1
+    }
+
+    /// The signature timestamp (unsigned attribute), when there is one and it parses.
+    public var signatureTimestamp: TimestampToken? {
+        guard let object = OBJ_nid2obj(NID_id_smime_aa_timeStampToken),
+            let value = CMS_unsigned_get0_data_by_OBJ(signerInfo, object, -3, V_ASN1_SEQUENCE)
+        else { return nil }
+        return try? TimestampToken(der: asn1Bytes(value.assumingMemoryBound(to: ASN1_STRING.self)))
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import SandboxCore
+import SandboxCrypto
+
+/// `POST /pki/v1/validations` and `/validations/certificate`: public, and a 200 with a report whatever the
+/// verdict — only a request that cannot be read at all is a 4xx.
+struct ValidationRoutes {
+    let authority: CertificateAuthority
+
+    func add(to group: RouterGroup<SandboxRequestContext>) {
+        group.post("validations", use: validateSignature)
+        group.post("validations/certificate", use: validateCertificate)
+    }
+
+    struct RemoteDocument: Decodable {
+        struct Digest: Decodable {
+            let algorithm: String
+            let value: String
+        }
+        let name: String?
+        let bytes: String?
+        let digest: Digest?
+    }
+
+    struct SignatureBody: Decodable {
+        let signedDocument: RemoteDocument
+        let originalDocuments: [RemoteDocument]?
+        let validationTime: Date?
+        let reportType: String?
+    }
+
+    @Sendable func validateSignature(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let body = try await request.decode(as: SignatureBody.self, context: context)
+        guard let encoded = body.signedDocument.bytes else {
+            throw Problem.badRequest(field: "signedDocument.bytes", detail: "give the signature file (.p7s or .jws) in base64")
+        }
+        let signature = try InputParsing.base64(encoded, field: "signedDocument.bytes")
+        guard !signature.isEmpty else { throw Problem.badRequest(field: "signedDocument.bytes", detail: "the signature file is empty") }
+        let reportType = (body.reportType ?? "SIMPLE").uppercased()
+        guard reportType == "SIMPLE" || reportType == "DETAILED" else {
+            throw Problem.badRequest(field: "reportType", detail: "use SIMPLE or DETAILED")
+        }
+        var originals: [OriginalDocument] = []
+        for (index, document) in (body.originalDocuments ?? []).enumerated() {
+            let name = document.name ?? "document-\(index + 1)"
+            switch (document.bytes, document.digest) {
+            case (let bytes?, nil):
+                originals.append(.bytes(name: name, try InputParsing.base64(bytes, field: "originalDocuments[\(index)].bytes")))
+            case (nil, let digest?):
+                guard let algorithm = DigestAlgorithm(name: digest.algorithm) else {
+                    throw Problem.badRequest(field: "originalDocuments[\(index)].digest.algorithm", detail: "use SHA256, SHA384 or SHA512")
+                }
+                originals.append(.digest(name: name, algorithm, try InputParsing.base64(digest.value, field: "originalDocuments[\(index)].digest.value")))
+            default:
+                throw Problem.badRequest(field: "originalDocuments[\(index)]", detail: "give bytes (base64) or digest {algorithm, value}")
+            }
+        }
+        let report = authority.validate(
+            signature: signature, name: body.signedDocument.name ?? "signature", originals: originals, at: body.validationTime,
+            detailed: reportType == "DETAILED")
+        return try JSONResponse.make(["validationReport": report])
+    }
+
+    struct CertificateBody: Decodable {
+        let certificate: String
+        let certificateChain: [String]?
+        let validationTime: Date?
+    }
+
+    @Sendable func validateCertificate(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let body = try await request.decode(as: CertificateBody.self, context: context)
+        func parse(_ text: String, field: String) throws -> Certificate {
+            do {
+                return text.contains("-----BEGIN") ? try Certificate(pem: text) : try Certificate(der: try InputParsing.base64(text, field: field))
+            } catch let problem as Problem {
+                throw problem
+            } catch {
+                throw Problem.badRequest(field: field, detail: "not an X.509 certificate (PEM or base64 DER): \(error)")
+            }
+        }
+        let certificate = try parse(body.certificate, field: "certificate")
+        let chain = try (body.certificateChain ?? []).enumerated().map { try parse($0.element, field: "certificateChain[\($0.offset)]") }
+        return try JSONResponse.make(authority.validate(certificate: certificate, chain: chain, at: body.validationTime))
+    }
+}
