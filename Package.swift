@@ -1,7 +1,8 @@
 // swift-tools-version: 6.2
 // Interop Sandbox: Benin's e-government building blocks, emulated on one laptop, offline.
-// The module layout follows ../shared/ARCHITECTURE.md (the house plan): C system libraries on the first
-// floor, SandboxCore and SandboxCrypto on the second, the building blocks on the third, the `sandbox` CLI on top.
+// The module layout follows ../shared/ARCHITECTURE.md (the house plan): C system libraries (OpenSSL,
+// SQLite, libqrencode) on the first floor, SandboxCore and SandboxCrypto on the second, the building blocks
+// on the third, the `sandbox` CLI on top.
 import PackageDescription
 
 /// Settings shared by every Swift target, as Hummingbird does: Swift 6 mode with strict concurrency,
@@ -42,6 +43,11 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        .systemLibrary(
+            name: "CQREncode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"]), .brew(["qrencode"])]
+        ),
         .target(
             name: "COpenSSLShims",
             dependencies: ["COpenSSL"],
@@ -68,7 +74,7 @@ let package = Package(
         .target(
             name: "PKI",
             dependencies: [
-                "SandboxCore", "SandboxCrypto",
+                "SandboxCore", "SandboxCrypto", "CQREncode",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             resources: [.copy("Resources/openapi.yaml")],

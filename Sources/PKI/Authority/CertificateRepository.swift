@@ -44,6 +44,28 @@ public struct CertificateRepository: Sendable {
                 );
                 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """),
+        Migration(
+            version: 2,
+            sql: """
+                CREATE TABLE documents (
+                    id TEXT PRIMARY KEY,
+                    type TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    holder TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    key_id TEXT NOT NULL,
+                    issued_at INTEGER NOT NULL,
+                    expires_at INTEGER,
+                    digest_algorithm TEXT NOT NULL,
+                    digest BLOB NOT NULL,
+                    signature BLOB NOT NULL,
+                    signature_format TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'VALID' CHECK (status IN ('VALID', 'REVOKED')),
+                    revoked_at INTEGER,
+                    revocation_reason TEXT,
+                    superseded_by TEXT
+                );
+                """),
     ]
 
     // MARK: Ownership

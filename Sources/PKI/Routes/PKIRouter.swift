@@ -17,9 +17,12 @@ public enum PKIRouter {
         let signatures = SignatureRoutes(authority: authority)
         signatures.addPublic(to: api)
         ValidationRoutes(authority: authority).add(to: api)
+        let documents = DocumentRoutes(authority: authority)
+        documents.addPublic(to: api, root: router)
         let admin = api.group().add(middleware: AdminAuthMiddleware(token: adminToken))
         AdminRoutes(authority: authority).add(to: admin)
         signatures.addAdmin(to: admin)
+        documents.addAdmin(to: admin)
         return router
     }
 

@@ -50,6 +50,22 @@ struct SignatureRoutes {
         let signingKey: String
     }
 
+    /// The document of a request: its bytes, or its digest.
+    static func documentInput(_ document: SignBody.Document) throws -> DocumentInput {
+        let name = document.name ?? "document"
+        switch (document.bytes, document.digest) {
+        case (let bytes?, nil):
+            return .bytes(name: name, try InputParsing.base64(bytes, field: "document.bytes"))
+        case (nil, let digest?):
+            guard let algorithm = DigestAlgorithm(name: digest.algorithm) else {
+                throw Problem.badRequest(field: "document.digest.algorithm", detail: "use SHA256, SHA384 or SHA512")
+            }
+            return .digest(name: name, algorithm, try InputParsing.base64(digest.value, field: "document.digest.value"))
+        default:
+            throw Problem.badRequest(field: "document", detail: "give either document.bytes (base64) or document.digest {algorithm, value}")
+        }
+    }
+
     struct SignatureDocument: Encodable {
         struct Signer: Encodable {
             let keyId: String
@@ -87,19 +103,7 @@ struct SignatureRoutes {
         guard let digestAlgorithm = DigestAlgorithm(name: body.digestAlgorithm ?? "SHA256") else {
             throw Problem.badRequest(field: "digestAlgorithm", detail: "use SHA256, SHA384 or SHA512")
         }
-        let name = body.document.name ?? "document"
-        let input: DocumentInput
-        switch (body.document.bytes, body.document.digest) {
-        case (let bytes?, nil):
-            input = .bytes(name: name, try InputParsing.base64(bytes, field: "document.bytes"))
-        case (nil, let digest?):
-            guard let algorithm = DigestAlgorithm(name: digest.algorithm) else {
-                throw Problem.badRequest(field: "document.digest.algorithm", detail: "use SHA256, SHA384 or SHA512")
-            }
-            input = .digest(name: name, algorithm, try InputParsing.base64(digest.value, field: "document.digest.value"))
-        default:
-            throw Problem.badRequest(field: "document", detail: "give either document.bytes (base64) or document.digest {algorithm, value}")
-        }
+        let input = try Self.documentInput(body.document)
         let result = try authority.sign(input, format: format, level: level, keyID: body.signingKey, digestAlgorithm: digestAlgorithm)
         let document = SignatureDocument(
             signatureFormat: result.formatName, mediaType: result.mediaType,
