@@ -23,6 +23,7 @@ public enum PKIRouter {
         AdminRoutes(authority: authority).add(to: admin)
         signatures.addAdmin(to: admin)
         documents.addAdmin(to: admin)
+        LabRoutes(authority: authority).add(to: admin)
         return router
     }
 
