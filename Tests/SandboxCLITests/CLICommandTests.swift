@@ -87,6 +87,27 @@ struct CLICommandTests {
         await sandbox.stop()
     }
 
+    @Test func verifyDocumentsAndLabsThroughTheCLI() async throws {
+        let sandbox = try await RunningSandbox()
+        let work = try TemporaryDirectory("cli")
+        try work.write("agrement.json", "{\"numero\":\"AGR-FAI-2026-000042\"}\n")
+        try await runCommand(
+            RegisterDocumentCommand.self,
+            sandbox.clientArguments + [work.path("agrement.json"), "--type", "AGREMENT_FAI", "--title", "Agrément FAI", "--holder", "Démo SARL"])
+        try await runCommand(VerifyCommand.self, sandbox.clientArguments + [work.path("agrement.json.p7s"), "--content", work.path("agrement.json")])
+        try work.write("other.json", "{}\n")
+        await #expect(throws: ExitCode(1)) {
+            try await runCommand(VerifyCommand.self, sandbox.clientArguments + [work.path("agrement.json.p7s"), "--content", work.path("other.json")])
+        }
+        try await runCommand(ScenarioCommand.self, sandbox.clientArguments + ["revoked-no-poe", "--out", work.path("lab")])
+        #expect(FileManager.default.fileExists(atPath: work.path("lab/signature.p7s")))
+        await #expect(throws: ExitCode(1)) {
+            try await runCommand(VerifyCommand.self, sandbox.clientArguments + [work.path("lab/signature.p7s"), "--content", work.path("lab/document.json")])
+        }
+        await #expect(throws: CLIError.self) { try await runCommand(ScenarioCommand.self, sandbox.clientArguments + ["nope", "--out", work.path("lab2")]) }
+        await sandbox.stop()
+    }
+
     @Test func badArgumentsAreRefusedBeforeAnyRequest() throws {
         #expect(throws: (any Error).self) { try SubjectArgument.parse("XX=1") }
         #expect(throws: (any Error).self) { try SubjectArgument.parse("CN") }

@@ -6,7 +6,10 @@ struct PKICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pki",
         abstract: "Certificate authority, OCSP and time-stamping of a running sandbox.",
-        subcommands: [CACommand.self, CertificateCommand.self, OCSPCommand.self, TimestampCommand.self, SignCommand.self])
+        subcommands: [
+            CACommand.self, CertificateCommand.self, OCSPCommand.self, TimestampCommand.self, SignCommand.self, VerifyCommand.self,
+            DocumentCommand.self, LabCommand.self,
+        ])
 }
 
 struct CertificateCommand: AsyncParsableCommand {
