@@ -20,6 +20,7 @@ struct BenchWorkspace {
 
     struct Server {
         let authority: CertificateAuthority
+        let adminToken: String
         let pkiURL: String
         let task: Task<Void, any Error>
     }
@@ -29,10 +30,10 @@ struct BenchWorkspace {
             dataDirectory: root.appendingPathComponent("data"), certsDirectory: root.appendingPathComponent("certs"))
         configuration.portOverrides = [.pki: try PortProbe.freePort(), .overview: try PortProbe.freePort()]
         _ = try PKIBootstrap.ensure(configuration: configuration.pkiConfiguration(), force: false, now: Date())
-        let server = try SandboxServer(
-            configuration: configuration, adminToken: try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory), logger: logger)
+        let token = try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory)
+        let server = try SandboxServer(configuration: configuration, adminToken: token, logger: logger)
         let task = Task { try await server.run(logger: logger) }
-        return Server(authority: server.authority, pkiURL: configuration.baseURL(.pki), task: task)
+        return Server(authority: server.authority, adminToken: token.value, pkiURL: configuration.baseURL(.pki), task: task)
     }
 }
 
@@ -50,8 +51,12 @@ enum BenchHTTP {
         throw CLIError("\(url) did not become healthy within \(timeout)")
     }
 
-    /// Requests/s that `concurrency` clients achieve for `seconds`, counting only well-formed DER answers.
-    static func throughput(url: String, body: [UInt8], contentType: String, seconds: Double, concurrency: Int) async throws -> Double {
+    /// Requests/s that `concurrency` clients achieve for `seconds`, counting only answers `accept` approves
+    /// (by default: 200 with a DER body).
+    static func throughput(
+        url: String, body: [UInt8], contentType: String, headers: [(String, String)] = [], seconds: Double, concurrency: Int,
+        accept: @escaping @Sendable (Int, ByteBuffer) -> Bool = { status, body in status == 200 && body.readableBytesView.first == 0x30 }
+    ) async throws -> Double {
         let start = ContinuousClock.now
         let end = start + .milliseconds(Int(seconds * 1000))
         // Each client counts its own answers; the totals are summed at the end (no shared counter).
@@ -64,10 +69,11 @@ enum BenchHTTP {
                         var request = HTTPClientRequest(url: url)
                         request.method = .POST
                         request.headers.add(name: "Content-Type", value: contentType)
+                        for (name, value) in headers { request.headers.add(name: name, value: value) }
                         request.body = .bytes(ByteBuffer(bytes: body))
                         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-                        let answer = try await response.body.collect(upTo: 64 * 1024)
-                        if response.status == .ok, answer.readableBytesView.first == 0x30 { ok += 1 } else { bad += 1 }
+                        let answer = try await response.body.collect(upTo: 1 << 20)
+                        if accept(Int(response.status.code), answer) { ok += 1 } else { bad += 1 }
                     }
                     return (ok, bad)
                 }

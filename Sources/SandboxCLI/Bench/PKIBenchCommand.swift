@@ -68,11 +68,38 @@ struct PKIBenchCommand: AsyncParsableCommand {
         }
         let signatures = try await median(runs) { try CryptoBench.signaturesPerSecond(algorithm: algorithm, seconds: min(seconds, 2)) }
 
+        // Issue 3: signatures by the ARCEP seal and full validations (with OCSP and CRL checks), over HTTP.
+        let document = Data("{\"agrement\":\"AGR-FAI-2026-000042\"}\n".utf8).base64EncodedString()
+        func signBody(_ level: String) -> [UInt8] {
+            Array(#"{"document":{"name":"a.json","bytes":"\#(document)"},"format":"CAdES","level":"\#(level)","signingKey":"seal-arcep-sandbox"}"#.utf8)
+        }
+        let admin = [("Authorization", "Bearer \(server.adminToken)")]
+        let created: @Sendable (Int, ByteBuffer) -> Bool = { status, _ in status == 201 }
+        let cadesB = try await median(runs) {
+            try await BenchHTTP.throughput(url: server.pkiURL + "/pki/v1/signatures", body: signBody("BASELINE_B"), contentType: "application/json",
+                                           headers: admin, seconds: seconds, concurrency: concurrency, accept: created)
+        }
+        let cadesT = try await median(runs) {
+            try await BenchHTTP.throughput(url: server.pkiURL + "/pki/v1/signatures", body: signBody("BASELINE_T"), contentType: "application/json",
+                                           headers: admin, seconds: seconds, concurrency: concurrency, accept: created)
+        }
+        let sample = try server.authority.sign(.bytes(name: "a.json", [UInt8](Data(base64Encoded: document)!)), format: .cades, level: .baselineT, keyID: "seal-arcep-sandbox")
+        let validationBody = Array(#"{"signedDocument":{"bytes":"\#(Data(sample.signature).base64EncodedString())"},"originalDocuments":[{"bytes":"\#(document)"}]}"#.utf8)
+        let validations = try await median(runs) {
+            try await BenchHTTP.throughput(url: server.pkiURL + "/pki/v1/validations", body: validationBody, contentType: "application/json",
+                                           seconds: seconds, concurrency: concurrency) { status, body in
+                status == 200 && String(buffer: body).contains("\"indication\" : \"TOTAL_PASSED\"")
+            }
+        }
+
         func ratio(_ value: Double) -> String { speed.map { String(format: "%.3f× openssl speed", value / $0) } ?? "openssl speed unavailable" }
         print(row("OCSP responses/s over HTTP (aim ≥ 2000)", ocsp, ratio(ocsp)))
         print(row("Timestamps/s over HTTP (aim ≥ 2000)", tsa, ratio(tsa)))
         print(row("\(algorithm.name) signatures/s, our Crypto layer", signatures, ratio(signatures)))
         if let speed { print(row("\(algorithm.name) signatures/s, openssl speed", speed, "baseline (1 core)")) }
+        print(row("CAdES-B-B signatures/s over HTTP (aim ≥ 1000)", cadesB, ratio(cadesB)))
+        print(row("CAdES-B-T signatures/s over HTTP", cadesT, ratio(cadesT)))
+        print(row("Validations/s over HTTP, B-T + OCSP + CRL (aim ≥ 500)", validations, ratio(validations)))
 
         if !skipStartup {
             let startup = try await StartupBench.measure(runs: runs)
