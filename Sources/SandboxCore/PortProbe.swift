@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Port checks on the local machine: to say "port 4000 is taken" in plain words before a server fails to
 /// bind, and to give tests and benchmarks free ports.
@@ -8,8 +9,22 @@ public enum PortProbe {
         (try? withBoundSocket(host: host, port: port) { _ in () }) != nil
     }
 
-    /// A port the kernel considers free on loopback (bind to port 0, read what was chosen).
+    /// Ports already handed out by ``freePort()`` in this process. The probe socket is closed before the
+    /// caller binds, so the kernel may offer the same port again to a test running in parallel.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A port the kernel considers free on loopback (bind to port 0, read what was chosen), never one this
+    /// process was already given.
     public static func freePort() throws -> Int {
+        for _ in 0..<100 {
+            let port = try kernelChosenPort()
+            let fresh = handedOut.withLock { $0.insert(port).inserted }
+            if fresh { return port }
+        }
+        throw SandboxFileError("no fresh free port found")
+    }
+
+    private static func kernelChosenPort() throws -> Int {
         try withBoundSocket(host: "127.0.0.1", port: 0) { descriptor in
             var address = sockaddr_in()
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)

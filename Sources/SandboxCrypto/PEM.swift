@@ -29,8 +29,17 @@ public enum PEM {
         return blocks
     }
 
-    /// Whether the bytes look like PEM text rather than DER (DER always starts with a SEQUENCE, 0x30).
+    /// Whether the bytes look like PEM text rather than DER: a `-----BEGIN ` marker within the first 4 KiB.
+    /// Searched as bytes: decoding binary DER as a String would take the slow UTF-8 repair path.
     public static func looksLikePEM(_ bytes: [UInt8]) -> Bool {
-        String(decoding: bytes.prefix(4096), as: UTF8.self).contains("-----BEGIN ")
+        let marker = Array("-----BEGIN ".utf8)
+        let window = bytes.prefix(4096)
+        guard window.count >= marker.count else { return false }
+        var index = window.startIndex
+        while index <= window.endIndex - marker.count {
+            if window[index] == 0x2D, window[index..<index + marker.count].elementsEqual(marker) { return true }
+            index += 1
+        }
+        return false
     }
 }

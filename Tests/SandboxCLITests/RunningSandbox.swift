@@ -27,8 +27,16 @@ final class RunningSandbox: Sendable {
         self.directory = directory
         self.configuration = configuration
         self.server = server
-        task = Task { try await server.run(logger: logger) }
-        try await BenchHTTP.waitHealthy(url: configuration.baseURL(.overview) + "/health")
+        let task = Task { try await server.run(logger: logger) }
+        self.task = task
+        do {
+            try await BenchHTTP.waitHealthy(url: configuration.baseURL(.overview) + "/health")
+        } catch {
+            // If a server could not start, its own error says why (a port clash, say), not the timeout.
+            task.cancel()
+            if case .failure(let serverError) = await task.result { throw serverError }
+            throw error
+        }
     }
 
     /// Stops the servers and waits until they are gone.

@@ -91,10 +91,22 @@ enum InputParsing {
         }
     }
 
+    /// Standard base64, or base64url, with or without padding and line breaks. Works on bytes: documents
+    /// can be megabytes, and per-Character processing of that much text is slow.
     static func base64(_ text: String, field: String) throws -> [UInt8] {
-        var normalized = text.filter { !$0.isWhitespace }.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while normalized.count % 4 != 0 { normalized += "=" }
-        guard let data = Data(base64Encoded: normalized) else {
+        if let data = Data(base64Encoded: text) { return [UInt8](data) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 3)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D: continue  // whitespace, line breaks
+            case UInt8(ascii: "-"): bytes.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): bytes.append(UInt8(ascii: "/"))
+            default: bytes.append(byte)
+            }
+        }
+        while bytes.count % 4 != 0 { bytes.append(UInt8(ascii: "=")) }
+        guard let data = Data(base64Encoded: Data(bytes)) else {
             throw Problem.badRequest(field: field, detail: "not valid base64")
         }
         return [UInt8](data)

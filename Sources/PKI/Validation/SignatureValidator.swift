@@ -82,10 +82,13 @@ struct SignatureValidator {
     // MARK: CAdES
 
     private func validateCAdES(_ signature: CAdESSignature, originals: [OriginalDocument], at validationTime: Date) -> SignatureReport {
-        var outcome = Outcome(format: signature.signatureTimestamp == nil ? "CAdES_BASELINE_B" : "CAdES_BASELINE_T", validationTime: validationTime)
+        // Parsed once: each of these decodes certificates, which OpenSSL 3 does slowly.
+        let timestamp = signature.signatureTimestamp
+        let embedded = signature.certificates
+        var outcome = Outcome(format: timestamp == nil ? "CAdES_BASELINE_B" : "CAdES_BASELINE_T", validationTime: validationTime)
         outcome.pass("FC", "FORMAT")
         outcome.claimedSigningTime = signature.signingTime
-        guard let signer = signature.signerCertificate else {
+        guard let signer = signature.signerCertificate(among: embedded) else {
             outcome.fail(.noSigningCertificateFound, block: "ISC", key: "SIGNING_CERTIFICATE_NOT_FOUND")
             return outcome.report()
         }
@@ -107,10 +110,10 @@ struct SignatureValidator {
         if signature.isSignatureValid(with: signer) { outcome.pass("CV", "SIGNATURE_VALUE") } else { outcome.fail(.sigCryptoFailure, block: "CV", key: "SIG_CRYPTO_FAILURE") }
 
         // Proof of existence: a valid signature timestamp over the signature value.
-        if let token = signature.signatureTimestamp {
-            outcome.timestamps.append(timestampReport(token, over: signature.signatureValue, embedded: signature.certificates, outcome: &outcome))
+        if let token = timestamp {
+            outcome.timestamps.append(timestampReport(token, over: signature.signatureValue, embedded: embedded, outcome: &outcome))
         }
-        validatePath(signer: signer, intermediates: signature.certificates, outcome: &outcome)
+        validatePath(signer: signer, intermediates: embedded, outcome: &outcome)
         return outcome.report()
     }
 

@@ -93,7 +93,10 @@ extension CAdESSignature {
     }
 
     /// The embedded certificate the SignerInfo identifies (by issuer and serial, or subject key id).
-    public var signerCertificate: Certificate? {
+    public var signerCertificate: Certificate? { signerCertificate(among: certificates) }
+
+    /// The same, among certificates already read with ``certificates``.
+    public func signerCertificate(among certificates: [Certificate]) -> Certificate? {
         certificates.first { CMS_SignerInfo_cert_cmp(signerInfo, $0.pointer) == 0 }
     }
 
