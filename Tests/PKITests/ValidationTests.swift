@@ -14,7 +14,7 @@ struct ValidationTests {
     let seal = "seal-arcep-sandbox"
 
     func validate(_ fixture: PKIFixture, _ signature: [UInt8], content: [UInt8]?, at time: Date? = nil) -> SignatureReport {
-        let originals: [OriginalDocument] = content.map { [.bytes(name: "agrement.json", $0)] } ?? []
+        let originals: [DocumentInput] = content.map { [.bytes(name: "agrement.json", $0)] } ?? []
         let report = fixture.authority.validate(signature: signature, name: "agrement.p7s", originals: originals, at: time, detailed: true)
         #expect(report.signatures.count == 1)
         #expect(report.indication == report.signatures[0].indication)

@@ -21,7 +21,7 @@ struct DocumentRoutes {
     }
 
     struct RegisterBody: Decodable {
-        let document: SignatureRoutes.SignBody.Document
+        let document: DocumentBody
         let type: String
         let title: String
         let holder: String
@@ -34,7 +34,7 @@ struct DocumentRoutes {
     /// `POST /pki/v1/documents`: sign with a seal (CAdES-B-T by default) and register.
     @Sendable func register(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let body = try await request.decode(as: RegisterBody.self, context: context)
-        let input = try SignatureRoutes.documentInput(body.document)
+        let input = try body.document.input(field: "document")
         guard let format = SignatureFormat(rawValue: body.format ?? "CAdES") else { throw Problem.badRequest(field: "format", detail: "use CAdES or JAdES") }
         guard let level = SignatureLevel(rawValue: body.level ?? "BASELINE_T") else { throw Problem.badRequest(field: "level", detail: "use BASELINE_B or BASELINE_T") }
         let (document, signed) = try authority.register(

@@ -44,6 +44,34 @@ struct TimestampBody: Decodable {
     var data: String?
 }
 
+/// A document in a JSON request: `{name, bytes}` (base64) or `{name, digest: {algorithm, value}}`.
+struct DocumentBody: Decodable {
+    struct Digest: Decodable {
+        let algorithm: String
+        let value: String
+    }
+
+    let name: String?
+    let bytes: String?
+    let digest: Digest?
+
+    /// The document, or a 400 naming `field` and what is wrong.
+    func input(field: String, defaultName: String = "document") throws -> DocumentInput {
+        let name = self.name ?? defaultName
+        switch (bytes, digest) {
+        case (let bytes?, nil):
+            return .bytes(name: name, try InputParsing.base64(bytes, field: "\(field).bytes"))
+        case (nil, let digest?):
+            guard let algorithm = DigestAlgorithm(name: digest.algorithm) else {
+                throw Problem.badRequest(field: "\(field).digest.algorithm", detail: "use SHA256, SHA384 or SHA512")
+            }
+            return .digest(name: name, algorithm, try InputParsing.base64(digest.value, field: "\(field).digest.value"))
+        default:
+            throw Problem.badRequest(field: field, detail: "give either \(field).bytes (base64) or \(field).digest {algorithm, value}")
+        }
+    }
+}
+
 /// Reading raw bodies with a size limit and the right content type.
 enum RawBody {
     /// Collects the body, refusing more than `limit` bytes and any content type not in `accepted`.

@@ -34,36 +34,11 @@ struct SignatureRoutes {
     }
 
     struct SignBody: Decodable {
-        struct Document: Decodable {
-            struct Digest: Decodable {
-                let algorithm: String
-                let value: String
-            }
-            let name: String?
-            let bytes: String?
-            let digest: Digest?
-        }
-        let document: Document
+        let document: DocumentBody
         let format: String?
         let level: String?
         let digestAlgorithm: String?
         let signingKey: String
-    }
-
-    /// The document of a request: its bytes, or its digest.
-    static func documentInput(_ document: SignBody.Document) throws -> DocumentInput {
-        let name = document.name ?? "document"
-        switch (document.bytes, document.digest) {
-        case (let bytes?, nil):
-            return .bytes(name: name, try InputParsing.base64(bytes, field: "document.bytes"))
-        case (nil, let digest?):
-            guard let algorithm = DigestAlgorithm(name: digest.algorithm) else {
-                throw Problem.badRequest(field: "document.digest.algorithm", detail: "use SHA256, SHA384 or SHA512")
-            }
-            return .digest(name: name, algorithm, try InputParsing.base64(digest.value, field: "document.digest.value"))
-        default:
-            throw Problem.badRequest(field: "document", detail: "give either document.bytes (base64) or document.digest {algorithm, value}")
-        }
     }
 
     struct SignatureDocument: Encodable {
@@ -103,7 +78,7 @@ struct SignatureRoutes {
         guard let digestAlgorithm = DigestAlgorithm(name: body.digestAlgorithm ?? "SHA256") else {
             throw Problem.badRequest(field: "digestAlgorithm", detail: "use SHA256, SHA384 or SHA512")
         }
-        let input = try Self.documentInput(body.document)
+        let input = try body.document.input(field: "document")
         let result = try authority.sign(input, format: format, level: level, keyID: body.signingKey, digestAlgorithm: digestAlgorithm)
         let document = SignatureDocument(
             signatureFormat: result.formatName, mediaType: result.mediaType,

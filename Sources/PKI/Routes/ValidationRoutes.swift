@@ -13,19 +13,9 @@ struct ValidationRoutes {
         group.post("validations/certificate", use: validateCertificate)
     }
 
-    struct RemoteDocument: Decodable {
-        struct Digest: Decodable {
-            let algorithm: String
-            let value: String
-        }
-        let name: String?
-        let bytes: String?
-        let digest: Digest?
-    }
-
     struct SignatureBody: Decodable {
-        let signedDocument: RemoteDocument
-        let originalDocuments: [RemoteDocument]?
+        let signedDocument: DocumentBody
+        let originalDocuments: [DocumentBody]?
         let validationTime: Date?
         let reportType: String?
     }
@@ -41,20 +31,8 @@ struct ValidationRoutes {
         guard reportType == "SIMPLE" || reportType == "DETAILED" else {
             throw Problem.badRequest(field: "reportType", detail: "use SIMPLE or DETAILED")
         }
-        var originals: [OriginalDocument] = []
-        for (index, document) in (body.originalDocuments ?? []).enumerated() {
-            let name = document.name ?? "document-\(index + 1)"
-            switch (document.bytes, document.digest) {
-            case (let bytes?, nil):
-                originals.append(.bytes(name: name, try InputParsing.base64(bytes, field: "originalDocuments[\(index)].bytes")))
-            case (nil, let digest?):
-                guard let algorithm = DigestAlgorithm(name: digest.algorithm) else {
-                    throw Problem.badRequest(field: "originalDocuments[\(index)].digest.algorithm", detail: "use SHA256, SHA384 or SHA512")
-                }
-                originals.append(.digest(name: name, algorithm, try InputParsing.base64(digest.value, field: "originalDocuments[\(index)].digest.value")))
-            default:
-                throw Problem.badRequest(field: "originalDocuments[\(index)]", detail: "give bytes (base64) or digest {algorithm, value}")
-            }
+        let originals = try (body.originalDocuments ?? []).enumerated().map { index, document in
+            try document.input(field: "originalDocuments[\(index)]", defaultName: "document-\(index + 1)")
         }
         let report = authority.validate(
             signature: signature, name: body.signedDocument.name ?? "signature", originals: originals, at: body.validationTime,

@@ -4,7 +4,8 @@ import SandboxCore
 import SandboxCrypto
 import Synchronization
 
-/// What to sign: the document itself, or only its hash (the document never leaves the caller).
+/// A document as a request gives it: the document itself, or only its hash (then the document never
+/// leaves the caller). What gets signed, and what a detached signature is checked against.
 public enum DocumentInput: Sendable {
     case bytes(name: String, [UInt8])
     case digest(name: String, DigestAlgorithm, [UInt8])
@@ -12,6 +13,14 @@ public enum DocumentInput: Sendable {
     var name: String {
         switch self {
         case .bytes(let name, _), .digest(let name, _, _): name
+        }
+    }
+
+    /// The document's digest under `algorithm`, or nil when only a digest under another algorithm was given.
+    func digest(_ algorithm: DigestAlgorithm) -> [UInt8]? {
+        switch self {
+        case .bytes(_, let bytes): algorithm.hash(bytes)
+        case .digest(_, let given, let value): given == algorithm ? value : nil
         }
     }
 }

@@ -5,7 +5,7 @@ import SandboxCrypto
 extension CertificateAuthority {
     /// Validates a CAdES or JWS signature against its detached document (or the document's digest).
     /// - Parameter validationTime: defaults to the sandbox clock's now.
-    public func validate(signature: [UInt8], name: String, originals: [OriginalDocument], at validationTime: Date? = nil, detailed: Bool = false) -> ValidationReport {
+    public func validate(signature: [UInt8], name: String, originals: [DocumentInput], at validationTime: Date? = nil, detailed: Bool = false) -> ValidationReport {
         SignatureValidator(authority: self).validate(signature: signature, name: name, originals: originals, at: validationTime ?? clock.now(), detailed: detailed)
     }
 

@@ -2,32 +2,12 @@ import Foundation
 import SandboxCore
 import SandboxCrypto
 
-/// A document given alongside a detached signature: the bytes, or only their digest.
-public enum OriginalDocument: Sendable {
-    case bytes(name: String, [UInt8])
-    case digest(name: String, DigestAlgorithm, [UInt8])
-
-    var name: String {
-        switch self {
-        case .bytes(let name, _), .digest(let name, _, _): name
-        }
-    }
-
-    /// The document's digest under `algorithm`, or nil when only a digest under another algorithm was given.
-    func digest(_ algorithm: DigestAlgorithm) -> [UInt8]? {
-        switch self {
-        case .bytes(_, let bytes): algorithm.hash(bytes)
-        case .digest(_, let given, let value): given == algorithm ? value : nil
-        }
-    }
-}
-
 /// Validates CAdES and JWS signatures the way ETSI EN 319 102-1 describes (as mapped in reference pki.md
 /// §2.5): a bad signature is a report with TOTAL_FAILED, never an error. Trust anchor: the sandbox root.
 struct SignatureValidator {
     let authority: CertificateAuthority
 
-    func validate(signature bytes: [UInt8], name: String, originals: [OriginalDocument], at validationTime: Date, detailed: Bool) -> ValidationReport {
+    func validate(signature bytes: [UInt8], name: String, originals: [DocumentInput], at validationTime: Date, detailed: Bool) -> ValidationReport {
         var report: SignatureReport
         var form = "CAdES"
         if let compact = JWSCompact(bytes) {
@@ -81,7 +61,7 @@ struct SignatureValidator {
 
     // MARK: CAdES
 
-    private func validateCAdES(_ signature: CAdESSignature, originals: [OriginalDocument], at validationTime: Date) -> SignatureReport {
+    private func validateCAdES(_ signature: CAdESSignature, originals: [DocumentInput], at validationTime: Date) -> SignatureReport {
         // Parsed once: each of these decodes certificates, which OpenSSL 3 does slowly.
         let timestamp = signature.signatureTimestamp
         let embedded = signature.certificates
@@ -143,7 +123,7 @@ struct SignatureValidator {
 
     // MARK: JWS
 
-    private func validateJWS(_ jws: JWSCompact, originals: [OriginalDocument], at validationTime: Date) -> SignatureReport {
+    private func validateJWS(_ jws: JWSCompact, originals: [DocumentInput], at validationTime: Date) -> SignatureReport {
         var outcome = Outcome(format: "JAdES_BASELINE_B", validationTime: validationTime)
         guard let header = jws.header else {
             outcome.fail(.formatFailure, block: "FC", key: "SIGNATURE_NOT_PARSABLE")

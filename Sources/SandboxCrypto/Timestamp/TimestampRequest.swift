@@ -66,7 +66,8 @@ public final class TimestampRequest: @unchecked Sendable {
         defer { X509_ALGOR_free(algorithm) }
         X509_ALGOR_set_md(algorithm, digestAlgorithm.md)
         try check(TS_MSG_IMPRINT_set_algo(imprint, algorithm), "set imprint algorithm")
-        try check(TS_MSG_IMPRINT_set_msg(imprint, UnsafeMutablePointer(mutating: digest), Int32(digest.count)), "set imprint")
+        var message = digest  // TS_MSG_IMPRINT_set_msg copies it, but takes a mutable pointer
+        try check(message.withUnsafeMutableBufferPointer { TS_MSG_IMPRINT_set_msg(imprint, $0.baseAddress, Int32($0.count)) }, "set imprint")
         try check(TS_REQ_set_msg_imprint(request, imprint), "set message imprint")
 
         if includeNonce {
