@@ -11,6 +11,24 @@ import Testing
 
 @Suite("Document register and public verification")
 struct DocumentTests {
+    /// The page's script must parse (a quote in a French message once broke it): `node --check` is the
+    /// oracle when Node.js is installed, as on the project's machines.
+    static func checkScriptSyntax(_ html: String) throws {
+        let start = try #require(html.range(of: "<script>"))
+        let end = try #require(html.range(of: "</script>"))
+        let script = String(html[start.upperBound..<end.lowerBound])
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/node") else { return }
+        let directory = try TemporaryDirectory("js")
+        try directory.write("page.js", script)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/node")
+        process.arguments = ["--check", directory.path("page.js")]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "the verification page's script does not parse")
+    }
+
     let content = Array("{\"agrement\":\"AGR-FAI-2026-000042\",\"titulaire\":\"Démo SARL\"}\n".utf8)
 
     func register(_ fixture: PKIFixture, expiresAt: Date? = nil) throws -> RegisteredDocument {
@@ -88,8 +106,12 @@ struct DocumentTests {
                 #expect(html.contains("Valide") && html.contains("Démo SARL") && html.contains("crypto.subtle.digest"))
                 #expect(html.contains(Hex.encode(DigestAlgorithm.sha256.hash(content), uppercase: false)))
             }
-            try await client.execute(uri: "/verify/\(id)?lang=en", method: .get) { response async throws in
-                #expect(String(buffer: response.body).contains("Valid"))
+            for language in ["fr", "en"] {
+                try await client.execute(uri: "/verify/\(id)?lang=\(language)", method: .get) { response async throws in
+                    let html = String(buffer: response.body)
+                    #expect(html.contains(language == "fr" ? "Valide" : "Valid"))
+                    try Self.checkScriptSyntax(html)
+                }
             }
             try await client.execute(uri: "/pki/v1/documents/\(id)/qr.png", method: .get) { response async throws in
                 #expect(response.headers[.contentType] == "image/png")

@@ -43,8 +43,8 @@ enum VerificationPage {
               const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
               const hex = Array.from(new Uint8Array(digest)).map(b => b.toString(16).padStart(2, '0')).join('');
               const outcome = document.getElementById('outcome');
-              const same = hex === '\(expected)';
-              outcome.textContent = same ? '\(t.same)' : '\(t.different) (' + hex + ')';
+              const same = hex === \(jsString(expected));
+              outcome.textContent = same ? \(jsString(t.same)) : \(jsString(t.different)) + ' (' + hex + ')';
               outcome.style.color = same ? '#146c2e' : '#b3261e';
             });
             </script>
@@ -69,6 +69,12 @@ enum VerificationPage {
             <p><small>\(t.sandbox)</small></p>
             </body></html>
             """
+    }
+
+    /// A JavaScript string literal (JSON-encoded, with `<` escaped so it cannot close the script element).
+    static func jsString(_ text: String) -> String {
+        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
     }
 
     private struct Texts {
