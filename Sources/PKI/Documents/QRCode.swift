@@ -14,7 +14,7 @@ public struct QRCode: Sendable {
         }
         defer { QRcode_free(code) }
         let width = Int(code.pointee.width)
-        let data = code.pointee.data!
+        guard let data = code.pointee.data, width > 0 else { throw QRCodeError(message: "libqrencode returned an empty symbol") }
         modules = (0..<width).map { row in (0..<width).map { column in data[row * width + column] & 1 == 1 } }
     }
 

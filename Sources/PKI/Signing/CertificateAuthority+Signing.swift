@@ -106,8 +106,9 @@ extension CertificateAuthority {
                 digest: digest, digestAlgorithm: algorithm, signer: seal.certificate, key: seal.key, chain: trust.chain, signingTime: now)
             var token: TimestampToken?
             if level == .baselineT {
-                token = try timestamp(digestAlgorithm: .sha256, digest: DigestAlgorithm.sha256.hash(signature.signatureValue))
-                try signature.addSignatureTimestamp(token!)
+                let stamp = try timestamp(digestAlgorithm: .sha256, digest: DigestAlgorithm.sha256.hash(signature.signatureValue))
+                try signature.addSignatureTimestamp(stamp)
+                token = stamp
             }
             return SignatureResult(
                 format: format, level: level, signature: try signature.der, signingTime: now, timestamp: token, seal: seal,

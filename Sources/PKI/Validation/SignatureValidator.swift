@@ -291,7 +291,11 @@ struct Outcome {
     /// else TOTAL_PASSED.
     func report() -> SignatureReport {
         let sub = verdicts.first(where: \.isFailure) ?? verdicts.first
-        let indication: Indication = sub == nil ? .totalPassed : (sub!.isFailure ? .totalFailed : .indeterminate)
+        let indication: Indication = switch sub {
+        case nil: .totalPassed
+        case let sub? where sub.isFailure: .totalFailed
+        case .some: .indeterminate
+        }
         return SignatureReport(
             id: "S-" + String(Identifier.random(prefix: "x", bytes: 8).dropFirst(2)), signatureFormat: format,
             indication: indication, subIndication: sub, indicationUri: indication.uri,
