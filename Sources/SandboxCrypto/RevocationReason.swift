@@ -31,11 +31,12 @@ public enum RevocationReason: Int, Sendable, CaseIterable, Codable {
 
     /// Parses a name case-insensitively (`keyCompromise`, `KEY_COMPROMISE`) or a numeric code.
     public init?(name: String) {
-        let normalized = name.lowercased().replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "-", with: "")
-        if let code = Int(normalized) {
+        // The code is read before separators are dropped: "-1" is not a code, and must not become 1.
+        if let code = Int(name) {
             self.init(rawValue: code)
             return
         }
+        let normalized = name.lowercased().replacingOccurrences(of: "_", with: "").replacingOccurrences(of: "-", with: "")
         guard let match = Self.allCases.first(where: { $0.name.lowercased() == normalized }) else { return nil }
         self = match
     }
