@@ -12,7 +12,10 @@ public enum GeneralName: Sendable, Hashable, Codable, CustomStringConvertible {
     /// value is taken as a DNS name, or an IP address when it parses as one.
     public init?(text: String) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        if parts.count == 2 {
+        // A bare IPv6 address contains colons too: recognise it before looking for a `type:` prefix.
+        if IPAddress.bytes(text) != nil {
+            self = .ip(text)
+        } else if parts.count == 2 {
             switch parts[0].lowercased() {
             case "dns": self = .dns(parts[1])
             case "ip": self = .ip(parts[1])
@@ -20,8 +23,6 @@ public enum GeneralName: Sendable, Hashable, Codable, CustomStringConvertible {
             case "uri": self = .uri(parts[1])
             default: return nil
             }
-        } else if IPAddress.bytes(text) != nil {
-            self = .ip(text)
         } else {
             self = .dns(text)
         }
