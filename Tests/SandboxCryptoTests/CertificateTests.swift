@@ -71,6 +71,7 @@ struct CertificateTests {
         #expect(GeneralName(text: "DNS:*.example.bj") == .dns("*.example.bj"))
         #expect(GeneralName(text: "IP:::1") == .ip("::1"))
         #expect(GeneralName(text: "10.0.0.1") == .ip("10.0.0.1"))
+        #expect(GeneralName(text: "2001:db8::1") == .ip("2001:db8::1"))  // a bare IPv6 address is not a "2001:" prefix
         #expect(GeneralName(text: "email:a@b.bj") == .email("a@b.bj"))
         #expect(GeneralName(text: "URI:not a uri") == nil)
         #expect(GeneralName(text: "x400:whatever") == nil)
@@ -158,6 +159,8 @@ struct CertificateTests {
         #expect(decoded == [random])
         #expect(RevocationReason(name: "KEY_COMPROMISE") == .keyCompromise)
         #expect(RevocationReason(name: "7") == nil)
+        #expect(RevocationReason(name: "-1") == nil)  // not keyCompromise with its sign dropped
+        #expect(RevocationReason(name: "1_0") == nil)
         #expect(RevocationReason(name: "9") == .privilegeWithdrawn)
     }
 }
