@@ -30,7 +30,8 @@ final class RunningSandbox: Sendable {
         let task = Task { try await server.run(logger: logger) }
         self.task = task
         do {
-            try await BenchHTTP.waitHealthy(url: configuration.baseURL(.overview) + "/health")
+            // Generous: under a loaded CI machine, several debug-build sandboxes start at once.
+            try await BenchHTTP.waitHealthy(url: configuration.baseURL(.overview) + "/health", timeout: .seconds(60))
         } catch {
             // If a server could not start, its own error says why (a port clash, say), not the timeout.
             task.cancel()
