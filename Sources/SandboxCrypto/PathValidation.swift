@@ -25,6 +25,8 @@ public enum PathValidation {
         clearOpenSSLErrors()
         let store = try CertificateStore(trusted: trustAnchors)
         let untrusted = try CertificateStack(intermediates)
+        // OpenSSL holds raw pointers to both until X509_verify_cert returns: keep the owners alive until then.
+        defer { withExtendedLifetime((store, untrusted)) {} }
         let context = try require(X509_STORE_CTX_new(), "allocate verification context")
         defer { X509_STORE_CTX_free(context) }
         try check(X509_STORE_CTX_init(context, store.pointer, certificate.pointer, untrusted.pointer), "initialise verification")

@@ -73,6 +73,15 @@ struct OCSPAndTimestampTests {
         #expect(checked.output.contains("leaf.pem: good"))
     }
 
+    @Test func noNonceOnEitherSideIsNotAMismatch() throws {
+        let request = try OCSPRequest.create(certificate: pki.leaf, issuer: pki.issuing, includeNonce: false)
+        let response = try OCSPResponse(der: try OCSPResponseBuilder.build(
+            request: request, answers: [(request.certificateIDs[0], .good)], signer: pki.ocsp, signerKey: pki.ocspKey,
+            producedAt: Date(), nextUpdate: nil))
+        #expect(response.nonce == nil)
+        #expect(response.nonceMatches(request))
+    }
+
     @Test func errorResponsesCarryOnlyTheirStatus() throws {
         #expect(try OCSPResponse(der: OCSPResponseBuilder.error(.malformedRequest)).status == .malformedRequest)
         #expect(try OCSPResponse(der: OCSPResponseBuilder.error(.tryLater)).responses.isEmpty)

@@ -89,6 +89,7 @@ public enum OCSPResponseBuilder {
         _ = try require(ASN1_GENERALIZEDTIME_set(produced, time_t(producedAt.timeIntervalSince1970.rounded(.down))), "set producedAt")
 
         let certificates = try CertificateStack(extraCertificates)
+        defer { withExtendedLifetime(certificates) {} }
         let digest = signerKey.algorithm?.signingDigest ?? .sha256
         try check(
             OCSP_basic_sign(basic, signer.pointer, signerKey.pointer, digest.md, certificates.pointer, UInt(OCSP_NOTIME)),
@@ -176,6 +177,7 @@ public final class OCSPResponse: @unchecked Sendable {
         clearOpenSSLErrors()
         let store = try CertificateStore(trusted: trustedRoots)
         let untrusted = try CertificateStack(intermediates)
+        defer { withExtendedLifetime((store, untrusted)) {} }
         guard OCSP_basic_verify(basic, untrusted.pointer, store.pointer, 0) == 1 else {
             throw CryptoError.fromQueue("verify OCSP response signature")
         }
@@ -184,7 +186,9 @@ public final class OCSPResponse: @unchecked Sendable {
     /// Whether the echoed nonce equals the request's.
     public func nonceMatches(_ request: OCSPRequest) -> Bool {
         guard let basic else { return false }
-        return OCSP_check_nonce(request.pointer, basic) == 1
+        // 1: both nonces present and equal; 2: neither side sent one (nothing to mismatch).
+        let result = OCSP_check_nonce(request.pointer, basic)
+        return result == 1 || result == 2
     }
 
     /// `openssl ocsp -resp_text`.

@@ -53,6 +53,7 @@ public final class CAdESSignature: @unchecked Sendable {
         guard signer.publicKey.matches(key) else { throw CryptoError("sign", reasons: ["the key does not match the signing certificate"]) }
         let flags = UInt32(CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES | CMS_PARTIAL)
         let certificates = try CertificateStack(chain)
+        defer { withExtendedLifetime(certificates) {} }
         let cms = try require(CMS_sign(nil, nil, certificates.pointer, nil, flags), "create CMS SignedData")
         do {
             let info = try require(CMS_add1_signer(cms, signer.pointer, key.pointer, digestAlgorithm.md, flags), "add CMS signer")

@@ -65,6 +65,7 @@ public final class TimestampAuthority: Sendable {
             defer { ASN1_OBJECT_free(policyObject) }
             try check(TS_RESP_CTX_set_def_policy(context, policyObject), "set TSA policy")
             let stack = try CertificateStack(chain)
+            defer { withExtendedLifetime(stack) {} }
             try check(TS_RESP_CTX_set_certs(context, stack.pointer), "set TSA chain")
             for digest in acceptedDigests { try check(TS_RESP_CTX_add_md(context, digest.md), "accept \(digest.rawValue)") }
             try check(TS_RESP_CTX_set_accuracy(context, Int32(accuracySeconds), 0, 0), "set accuracy")
