@@ -84,6 +84,28 @@ struct CLICommandTests {
         await #expect(throws: CLIError.self) {
             try await runCommand(SignCommand.self, sandbox.clientArguments + [work.path("agrement.json"), "--key", "nope"])
         }
+
+        // Two-step: a person's key made by openssl, certified by the sandbox, signing here.
+        let made = try OpenSSLCommand.run(
+            ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "me.key", "-subj", "/C=BJ/serialNumber=NPI-1234567890/CN=Awa Dossou", "-out", "me.csr"],
+            in: work.url)
+        #expect(made.status == 0, "\(made)")
+        try await runCommand(IssueCommand.self, sandbox.clientArguments + ["--profile", "signature-person", "--csr", work.path("me.csr"), "--out", work.path("me.pem")])
+        try await runCommand(
+            SignCommand.self,
+            sandbox.clientArguments + [work.path("agrement.json"), "--certificate", work.path("me.pem"), "--private-key", work.path("me.key"), "--out", work.path("mine.p7s")])
+        let mine = try OpenSSLCommand.run(
+            ["cms", "-verify", "-binary", "-inform", "DER", "-in", "mine.p7s", "-content", "agrement.json", "-CAfile", "root.pem", "-purpose", "any", "-out", "/dev/null", "-certsout", "signer.pem"],
+            in: work.url)
+        #expect(mine.all.contains("Verification successful"), "\(mine)")
+        #expect(String(decoding: try work.read("signer.pem"), as: UTF8.self).contains(try Certificate(pem: String(decoding: try work.read("me.pem"), as: UTF8.self)).pem))
+        _ = try OpenSSLCommand.run(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "other.key"], in: work.url)
+        for key in ["other.key", "missing.key"] {
+            await #expect(throws: CLIError.self) {
+                try await runCommand(
+                    SignCommand.self, sandbox.clientArguments + [work.path("agrement.json"), "--certificate", work.path("me.pem"), "--private-key", work.path(key)])
+            }
+        }
         await sandbox.stop()
     }
 

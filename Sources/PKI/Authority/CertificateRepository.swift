@@ -66,6 +66,22 @@ public struct CertificateRepository: Sendable {
                     superseded_by TEXT
                 );
                 """),
+        Migration(
+            version: 3,
+            sql: """
+                CREATE TABLE pending_signatures (
+                    id TEXT PRIMARY KEY,
+                    level TEXT NOT NULL,
+                    document_name TEXT NOT NULL,
+                    digest_algorithm TEXT NOT NULL,
+                    digest BLOB NOT NULL,
+                    certificate BLOB NOT NULL,
+                    cms BLOB NOT NULL,
+                    signing_time INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    assembled_at INTEGER
+                );
+                """),
     ]
 
     // MARK: Ownership

@@ -104,6 +104,17 @@ enum InputParsing {
         return serial
     }
 
+    /// An X.509 certificate in PEM, or base64 DER.
+    static func certificate(_ text: String, field: String) throws -> Certificate {
+        do {
+            return text.contains("-----BEGIN") ? try Certificate(pem: text) : try Certificate(der: try base64(text, field: field))
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem.badRequest(field: field, detail: "not an X.509 certificate (PEM or base64 DER): \(error)")
+        }
+    }
+
     /// A CSR in PEM, or base64 DER.
     static func csr(_ text: String) throws -> CertificateSigningRequest {
         do {

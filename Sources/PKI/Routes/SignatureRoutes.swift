@@ -3,7 +3,8 @@ import Hummingbird
 import SandboxCore
 import SandboxCrypto
 
-/// `GET /pki/v1/signing-keys` (public: certificates only) and `POST /pki/v1/signatures` (admin).
+/// `GET /pki/v1/signing-keys` (public: certificates only), `POST /pki/v1/signatures` (admin), and the
+/// two-step flow for keys the caller holds: `/signatures/data-to-sign` then `/signatures/assemble` (admin).
 struct SignatureRoutes {
     let authority: CertificateAuthority
 
@@ -13,6 +14,8 @@ struct SignatureRoutes {
 
     func addAdmin(to group: RouterGroup<SandboxRequestContext>) {
         group.post("signatures", use: sign)
+        group.post("signatures/data-to-sign", use: prepare)
+        group.post("signatures/assemble", use: assemble)
     }
 
     struct SigningKeyDocument: Encodable {
@@ -43,7 +46,8 @@ struct SignatureRoutes {
 
     struct SignatureDocument: Encodable {
         struct Signer: Encodable {
-            let keyId: String
+            /// Nil for a signature assembled around the caller's own key.
+            let keyId: String?
             let subject: String
             let serialNumber: String
             let certificate: String
@@ -80,17 +84,86 @@ struct SignatureRoutes {
         }
         let input = try body.document.input(field: "document")
         let result = try authority.sign(input, format: format, level: level, keyID: body.signingKey, digestAlgorithm: digestAlgorithm)
-        let document = SignatureDocument(
+        return try JSONResponse.make(SignatureDocument(result), status: .created)
+    }
+
+    struct DataToSignBody: Decodable {
+        let document: DocumentBody
+        /// PEM or base64 DER: the certificate of the caller's key.
+        let signingCertificate: String
+        /// Its issuers, for a certificate from another CA (the sandbox's own chain is added by itself).
+        let certificateChain: [String]?
+        let level: String?
+        let digestAlgorithm: String?
+    }
+
+    struct DataToSignDocument: Encodable {
+        let id: String
+        let dataToSign: String
+        let digestToSign: [String: String]
+        let signingTime: Date
+        let expiresAt: Date
+        let level: String
+        let signer: String
+        let next: String
+    }
+
+    /// `POST /pki/v1/signatures/data-to-sign`: step 1 for a key the caller holds (CAdES only).
+    @Sendable func prepare(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let body = try await request.decode(as: DataToSignBody.self, context: context)
+        guard let level = SignatureLevel(rawValue: body.level ?? "BASELINE_B") else {
+            throw Problem.badRequest(field: "level", detail: "use BASELINE_B or BASELINE_T")
+        }
+        guard let digestAlgorithm = DigestAlgorithm(name: body.digestAlgorithm ?? "SHA256") else {
+            throw Problem.badRequest(field: "digestAlgorithm", detail: "use SHA256, SHA384 or SHA512")
+        }
+        let certificate = try InputParsing.certificate(body.signingCertificate, field: "signingCertificate")
+        let chain = try (body.certificateChain ?? []).enumerated().map {
+            try InputParsing.certificate($0.element, field: "certificateChain[\($0.offset)]")
+        }
+        let input = try body.document.input(field: "document")
+        let pending = try authority.prepareSignature(input, certificate: certificate, chain: chain, level: level, digestAlgorithm: digestAlgorithm)
+        return try JSONResponse.make(
+            DataToSignDocument(
+                id: pending.id, dataToSign: Data(pending.dataToSign).base64EncodedString(),
+                digestToSign: [
+                    "algorithm": pending.digestAlgorithm.rawValue,
+                    "value": Data(pending.digestAlgorithm.hash(pending.dataToSign)).base64EncodedString(),
+                ],
+                signingTime: pending.signingTime, expiresAt: pending.expiresAt, level: pending.level.rawValue,
+                signer: pending.signerCertificate.subject.description,
+                next: "Sign the dataToSign bytes with \(pending.digestAlgorithm.rawValue) and your key (\(pending.signingCommand)), then POST {\"id\", \"signatureValue\": base64} to /pki/v1/signatures/assemble"),
+            status: .created)
+    }
+
+    struct AssembleBody: Decodable {
+        let id: String
+        /// Base64: DER ECDSA-Sig-Value or raw r‖s for EC keys, PKCS#1 v1.5 for RSA.
+        let signatureValue: String
+    }
+
+    /// `POST /pki/v1/signatures/assemble`: step 2, the finished CAdES signature.
+    @Sendable func assemble(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        let body = try await request.decode(as: AssembleBody.self, context: context)
+        let value = try InputParsing.base64(body.signatureValue, field: "signatureValue")
+        guard !value.isEmpty else { throw Problem.badRequest(field: "signatureValue", detail: "the signature value is empty") }
+        let result = try authority.assembleSignature(id: body.id, signatureValue: value)
+        return try JSONResponse.make(SignatureDocument(result), status: .created)
+    }
+}
+
+extension SignatureRoutes.SignatureDocument {
+    init(_ result: SignatureResult) {
+        self.init(
             signatureFormat: result.formatName, mediaType: result.mediaType,
-            signature: format == .cades ? Data(result.signature).base64EncodedString() : String(decoding: result.signature, as: UTF8.self),
+            signature: result.format == .cades ? Data(result.signature).base64EncodedString() : String(decoding: result.signature, as: UTF8.self),
             signingTime: result.signingTime,
             timestamp: result.timestamp.map { .init(genTime: $0.genTime, serialNumber: $0.serialNumber.hex, tsa: $0.tsaName) },
             signer: .init(
-                keyId: result.seal.keyID, subject: result.seal.certificate.subject.description,
-                serialNumber: result.seal.certificate.serialNumber.hex, certificate: result.seal.certificate.pem),
+                keyId: result.keyID, subject: result.signerCertificate.subject.description,
+                serialNumber: result.signerCertificate.serialNumber.hex, certificate: result.signerCertificate.pem),
             document: .init(
                 name: result.documentName,
                 digest: ["algorithm": result.digestAlgorithm.rawValue, "value": Data(result.documentDigest).base64EncodedString()]))
-        return try JSONResponse.make(document, status: .created)
     }
 }

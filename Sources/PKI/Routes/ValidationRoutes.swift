@@ -48,17 +48,8 @@ struct ValidationRoutes {
 
     @Sendable func validateCertificate(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let body = try await request.decode(as: CertificateBody.self, context: context)
-        func parse(_ text: String, field: String) throws -> Certificate {
-            do {
-                return text.contains("-----BEGIN") ? try Certificate(pem: text) : try Certificate(der: try InputParsing.base64(text, field: field))
-            } catch let problem as Problem {
-                throw problem
-            } catch {
-                throw Problem.badRequest(field: field, detail: "not an X.509 certificate (PEM or base64 DER): \(error)")
-            }
-        }
-        let certificate = try parse(body.certificate, field: "certificate")
-        let chain = try (body.certificateChain ?? []).enumerated().map { try parse($0.element, field: "certificateChain[\($0.offset)]") }
+        let certificate = try InputParsing.certificate(body.certificate, field: "certificate")
+        let chain = try (body.certificateChain ?? []).enumerated().map { try InputParsing.certificate($0.element, field: "certificateChain[\($0.offset)]") }
         return try JSONResponse.make(authority.validate(certificate: certificate, chain: chain, at: body.validationTime))
     }
 }

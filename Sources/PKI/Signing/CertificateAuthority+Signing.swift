@@ -35,7 +35,7 @@ public enum SignatureLevel: String, Sendable, Codable {
     case baselineT = "BASELINE_T"
 }
 
-/// A signature made by one of the PKI's seals.
+/// A detached signature the PKI made: with one of its seals, or assembled around a caller's signature value.
 public struct SignatureResult: Sendable {
     public let format: SignatureFormat
     public let level: SignatureLevel
@@ -43,7 +43,9 @@ public struct SignatureResult: Sendable {
     public let signature: [UInt8]
     public let signingTime: Date
     public let timestamp: TimestampToken?
-    public let seal: Seal
+    public let signerCertificate: Certificate
+    /// The seal's key id; nil when the key is the caller's (two-step flow).
+    public let keyID: String?
     public let documentName: String
     public let digestAlgorithm: DigestAlgorithm
     public let documentDigest: [UInt8]
@@ -84,6 +86,44 @@ extension CertificateAuthority {
         guard let seal = seals.withLock({ $0[keyID] }) else {
             throw Problem.badRequest(field: "signingKey", detail: "unknown signing key \"\(keyID)\"; see GET /pki/v1/signing-keys (known: \(signingKeys.map(\.keyID).joined(separator: ", ")))")
         }
+        let (algorithm, digest) = try Self.digest(of: document, digestAlgorithm: digestAlgorithm)
+        let now = clock.now()
+        switch format {
+        case .cades:
+            let signature = try CAdESSignature.sign(
+                digest: digest, digestAlgorithm: algorithm, signer: seal.certificate, key: seal.key, chain: trust.chain, signingTime: now)
+            let token = level == .baselineT ? try addSignatureTimestamp(to: signature) : nil
+            return SignatureResult(
+                format: format, level: level, signature: try signature.der, signingTime: now, timestamp: token,
+                signerCertificate: seal.certificate, keyID: seal.keyID, documentName: document.name, digestAlgorithm: algorithm,
+                documentDigest: digest)
+        case .jades:
+            guard level == .baselineB else {
+                throw Problem.badRequest(field: "level", detail: "JAdES is produced at BASELINE_B (compact serialization); use CAdES for BASELINE_T")
+            }
+            guard case .bytes(_, let payload) = document else {
+                throw Problem.badRequest(field: "document.bytes", detail: "a detached JWS signs the document itself: give document.bytes (digest-only signing is for CAdES)")
+            }
+            let compact = try JAdESCompact.sign(payload: payload, seal: seal, chain: trust.chain, signingTime: now)
+            return SignatureResult(
+                format: format, level: level, signature: Array(compact.utf8), signingTime: now, timestamp: nil,
+                signerCertificate: seal.certificate, keyID: seal.keyID, documentName: document.name, digestAlgorithm: algorithm,
+                documentDigest: digest)
+        }
+    }
+}
+
+extension CertificateAuthority {
+    /// Raises a CAdES signature to BASELINE_T: a token from the PKI's own TSA over its signature value.
+    func addSignatureTimestamp(to signature: CAdESSignature) throws -> TimestampToken {
+        let token = try timestamp(digestAlgorithm: .sha256, digest: DigestAlgorithm.sha256.hash(signature.signatureValue))
+        try signature.addSignatureTimestamp(token)
+        return token
+    }
+
+    /// The digest a signature will carry: computed from the document, or the one given (checked for length).
+    /// - Throws: a 400 ``Problem`` for an empty document, a digest of the wrong length, or SHA-1.
+    static func digest(of document: DocumentInput, digestAlgorithm: DigestAlgorithm) throws -> (DigestAlgorithm, [UInt8]) {
         let algorithm: DigestAlgorithm
         let digest: [UInt8]
         switch document {
@@ -99,32 +139,7 @@ extension CertificateAuthority {
             digest = value
         }
         guard algorithm != .sha1 else { throw Problem.badRequest(field: "digestAlgorithm", detail: "SHA-1 is not accepted for new signatures; use SHA256") }
-        let now = clock.now()
-        switch format {
-        case .cades:
-            let signature = try CAdESSignature.sign(
-                digest: digest, digestAlgorithm: algorithm, signer: seal.certificate, key: seal.key, chain: trust.chain, signingTime: now)
-            var token: TimestampToken?
-            if level == .baselineT {
-                let stamp = try timestamp(digestAlgorithm: .sha256, digest: DigestAlgorithm.sha256.hash(signature.signatureValue))
-                try signature.addSignatureTimestamp(stamp)
-                token = stamp
-            }
-            return SignatureResult(
-                format: format, level: level, signature: try signature.der, signingTime: now, timestamp: token, seal: seal,
-                documentName: document.name, digestAlgorithm: algorithm, documentDigest: digest)
-        case .jades:
-            guard level == .baselineB else {
-                throw Problem.badRequest(field: "level", detail: "JAdES is produced at BASELINE_B (compact serialization); use CAdES for BASELINE_T")
-            }
-            guard case .bytes(_, let payload) = document else {
-                throw Problem.badRequest(field: "document.bytes", detail: "a detached JWS signs the document itself: give document.bytes (digest-only signing is for CAdES)")
-            }
-            let compact = try JAdESCompact.sign(payload: payload, seal: seal, chain: trust.chain, signingTime: now)
-            return SignatureResult(
-                format: format, level: level, signature: Array(compact.utf8), signingTime: now, timestamp: nil, seal: seal,
-                documentName: document.name, digestAlgorithm: algorithm, documentDigest: digest)
-        }
+        return (algorithm, digest)
     }
 }
 

@@ -28,7 +28,7 @@ public final class CAdESSignature: @unchecked Sendable {
         get throws { try OpenSSLBuffers.der("encode CMS signature") { i2d_CMS_ContentInfo(pointer, $0) } }
     }
 
-    private var signerInfo: OpaquePointer {
+    var signerInfo: OpaquePointer {
         // Non-empty: checked at construction.
         OpaquePointer(OPENSSL_sk_value(CMS_get0_SignerInfos(pointer), 0))!
     }
@@ -46,17 +46,31 @@ public final class CAdESSignature: @unchecked Sendable {
     public static func sign(
         digest: [UInt8], digestAlgorithm: DigestAlgorithm, signer: Certificate, key: PrivateKey, chain: [Certificate], signingTime: Date
     ) throws -> CAdESSignature {
+        guard signer.publicKey.matches(key) else { throw CryptoError("sign", reasons: ["the key does not match the signing certificate"]) }
+        let signature = try unsigned(
+            digest: digest, digestAlgorithm: digestAlgorithm, signer: signer, key: key.pointer, chain: chain, signingTime: signingTime)
+        try check(CMS_SignerInfo_sign(signature.signerInfo), "sign CMS SignerInfo")
+        return signature
+    }
+
+    /// A SignedData whose SignerInfo has its CAdES signed attributes (contentType, messageDigest,
+    /// signingTime, signingCertificateV2) and no signature value yet.
+    /// - Parameter key: the signer's private key, or only its public key when the signature value will come
+    ///   from elsewhere (OpenSSL checks that the key matches the certificate, which a public key does).
+    static func unsigned(
+        digest: [UInt8], digestAlgorithm: DigestAlgorithm, signer: Certificate, key: OpaquePointer, chain: [Certificate], signingTime: Date
+    ) throws -> CAdESSignature {
         clearOpenSSLErrors()
         guard digest.count == digestAlgorithm.length else {
             throw CryptoError("sign", reasons: ["a \(digestAlgorithm.rawValue) digest has \(digestAlgorithm.length) bytes, not \(digest.count)"])
         }
-        guard signer.publicKey.matches(key) else { throw CryptoError("sign", reasons: ["the key does not match the signing certificate"]) }
+        // CMS_CADES makes OpenSSL add signingCertificateV2; CMS_PARTIAL stops it signing before our attributes are in.
         let flags = UInt32(CMS_DETACHED | CMS_BINARY | CMS_NOSMIMECAP | CMS_CADES | CMS_PARTIAL)
         let certificates = try CertificateStack(chain)
         defer { withExtendedLifetime(certificates) {} }
         let cms = try require(CMS_sign(nil, nil, certificates.pointer, nil, flags), "create CMS SignedData")
         do {
-            let info = try require(CMS_add1_signer(cms, signer.pointer, key.pointer, digestAlgorithm.md, flags), "add CMS signer")
+            let info = try require(CMS_add1_signer(cms, signer.pointer, key, digestAlgorithm.md, flags), "add CMS signer")
             // The three signed attributes CMS_final would add from the content, added from the digest instead.
             let dataType = try require(OBJ_nid2obj(NID_pkcs7_data), "content type")
             try check(Int32(CMS_signed_add1_attr_by_NID(info, NID_pkcs9_contentType, V_ASN1_OBJECT, UnsafeRawPointer(dataType), -1)), "add contentType")
@@ -64,12 +78,11 @@ public final class CAdESSignature: @unchecked Sendable {
             let time = try ASN1Time.make(signingTime)
             defer { ASN1_TIME_free(time) }
             try check(CMS_signed_add1_attr_by_NID(info, NID_pkcs9_signingTime, time.pointee.type, UnsafeRawPointer(time), -1), "add signingTime")
-            try check(CMS_SignerInfo_sign(info), "sign CMS SignerInfo")
-            return try CAdESSignature(owning: cms)
         } catch {
             CMS_ContentInfo_free(cms)
             throw error
         }
+        return try CAdESSignature(owning: cms)
     }
 
     /// Adds a signature timestamp (id-aa-signatureTimeStampToken, RFC 3161 token over the signature value):

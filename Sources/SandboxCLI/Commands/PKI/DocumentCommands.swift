@@ -23,7 +23,7 @@ struct RegisterDocumentCommand: AsyncParsableCommand {
     @Option(help: "Where to write the signature (default FILE.p7s).") var out: String?
 
     func run() async throws {
-        let content = try Data(contentsOf: URL(fileURLWithPath: file))
+        let content = Data(try InputFile.read(file, what: "file"))
         var body: [String: Any] = [
             "document": ["name": URL(fileURLWithPath: file).lastPathComponent, "bytes": content.base64EncodedString()],
             "type": type, "title": title, "holder": holder, "signingKey": key,

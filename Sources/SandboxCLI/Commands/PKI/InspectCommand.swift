@@ -15,7 +15,7 @@ struct InspectCommand: AsyncParsableCommand {
     func run() async throws {
         if FileManager.default.fileExists(atPath: target) {
             if client.explain { Output.explain(["openssl x509 -in \(target) -noout -text"]) }
-            let certificate = try Certificate.parse(Array(try Data(contentsOf: URL(fileURLWithPath: target))))
+            let certificate = try Certificate.parse(try InputFile.read(target, what: "certificate"))
             if client.json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

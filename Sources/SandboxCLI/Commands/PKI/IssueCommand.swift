@@ -67,7 +67,7 @@ struct IssueCommand: AsyncParsableCommand {
         let request: CertificateSigningRequest
         var generatedKey: PrivateKey?
         if let csr {
-            request = try CertificateSigningRequest.parse(Array(try Data(contentsOf: URL(fileURLWithPath: csr))))
+            request = try CertificateSigningRequest.parse(try InputFile.read(csr, what: "--csr"))
         } else {
             let key = try PrivateKey.generate(algorithm)
             let names: [GeneralName] = try subjectAltNames.map { text in

@@ -24,10 +24,10 @@ struct OCSPCommand: AsyncParsableCommand {
     func run() async throws {
         let base = client.pkiBaseURL
         let http = SandboxHTTPClient(baseURL: base, token: nil)
-        let certificate = try Certificate.parse(Array(try Data(contentsOf: URL(fileURLWithPath: cert))))
+        let certificate = try Certificate.parse(try InputFile.read(cert, what: "--cert"))
         let issuerCertificate: Certificate
         if let issuer {
-            issuerCertificate = try Certificate.parse(Array(try Data(contentsOf: URL(fileURLWithPath: issuer))))
+            issuerCertificate = try Certificate.parse(try InputFile.read(issuer, what: "--issuer"))
         } else {
             let reply = try await http.send(.GET, "/pki/v1/ca/issuing/certificate")
             try SandboxHTTPClient.requireSuccess(reply)

@@ -26,7 +26,7 @@ struct TimestampCommand: AsyncParsableCommand {
         guard let algorithm = DigestAlgorithm(name: algorithm), algorithm != .sha1 else { throw ValidationError("--algorithm must be sha256, sha384 or sha512") }
         let hash: [UInt8]
         switch (data, digest) {
-        case (let file?, nil): hash = algorithm.hash(try Data(contentsOf: URL(fileURLWithPath: file)))
+        case (let file?, nil): hash = algorithm.hash(try InputFile.read(file, what: "--data"))
         case (nil, let hex?):
             guard let bytes = Hex.decode(hex), bytes.count == algorithm.length else {
                 throw ValidationError("--digest must be \(algorithm.length) bytes of hex for \(algorithm.rawValue)")

@@ -50,10 +50,10 @@ struct VerifyCommand: AsyncParsableCommand {
                     + "\\\"originalDocuments\\\":[{\\\"bytes\\\":\\\"$(base64 -w0 \(content ?? "DOCUMENT"))\\\"}]}\" | jq .validationReport.indication",
             ])
         }
-        let signatureBytes = try Data(contentsOf: URL(fileURLWithPath: signature))
+        let signatureBytes = Data(try InputFile.read(signature, what: "signature"))
         var body: [String: Any] = ["signedDocument": ["name": URL(fileURLWithPath: signature).lastPathComponent, "bytes": signatureBytes.base64EncodedString()]]
         if let content {
-            body["originalDocuments"] = [["name": URL(fileURLWithPath: content).lastPathComponent, "bytes": try Data(contentsOf: URL(fileURLWithPath: content)).base64EncodedString()]]
+            body["originalDocuments"] = [["name": URL(fileURLWithPath: content).lastPathComponent, "bytes": Data(try InputFile.read(content, what: "--content")).base64EncodedString()]]
         }
         if let at {
             guard ISO8601DateFormatter().date(from: at) != nil else { throw ValidationError("--at must be an RFC 3339 time, e.g. 2030-01-01T00:00:00Z") }
