@@ -41,7 +41,15 @@ public enum Crockford32 {
 
 public enum Hex {
     public static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = true) -> String {
-        bytes.map { String(format: uppercase ? "%02X" : "%02x", $0) }.joined()
+        // Byte arithmetic, not String(format:) per byte: ids and digests are formatted on hot paths.
+        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Accepts an optional `0x` prefix and `:` separators; nil for anything else.

@@ -61,11 +61,11 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     }
 
     /// SHA-256 of the DER encoding, uppercase hex, no separators.
-    public var fingerprintSHA256: String { DigestAlgorithm.sha256.hash(der).map { String(format: "%02X", $0) }.joined() }
+    public var fingerprintSHA256: String { HexText.encode(DigestAlgorithm.sha256.hash(der)) }
 
     /// The same, colon-separated, as `openssl x509 -fingerprint -sha256` prints it.
     public var fingerprintSHA256Colons: String {
-        DigestAlgorithm.sha256.hash(der).map { String(format: "%02X", $0) }.joined(separator: ":")
+        HexText.encode(DigestAlgorithm.sha256.hash(der), separator: ":")
     }
 
     /// The signature algorithm's long name, e.g. `ecdsa-with-SHA256`.

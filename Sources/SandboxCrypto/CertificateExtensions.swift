@@ -77,5 +77,5 @@ public struct CertificateExtensions: Sendable, Hashable, Codable {
         return read(value)
     }
 
-    private static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02X", $0) }.joined() }
+    private static func hex(_ bytes: [UInt8]) -> String { HexText.encode(bytes) }
 }

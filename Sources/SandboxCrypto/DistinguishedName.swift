@@ -32,12 +32,15 @@ public struct DistinguishedName: Sendable, Hashable, Codable, CustomStringConver
 
     /// RFC 4514 §2.4 escaping.
     static func escape(_ value: String) -> String {
+        let characters = Array(value)
         var out = ""
-        for (index, character) in value.enumerated() {
+        out.reserveCapacity(value.utf8.count)
+        for (index, character) in characters.enumerated() {
             let special = ",+\"\\<>;".contains(character)
                 || (index == 0 && (character == " " || character == "#"))
-                || (index == value.count - 1 && character == " ")
-            out += special ? "\\\(character)" : String(character)
+                || (index == characters.count - 1 && character == " ")
+            if special { out.append("\\") }
+            out.append(character)
         }
         return out
     }

@@ -104,7 +104,7 @@ enum IPAddress {
         let family = bytes.count == 4 ? AF_INET : AF_INET6
         guard bytes.count == 4 || bytes.count == 16,
             bytes.withUnsafeBytes({ inet_ntop(family, $0.baseAddress, &buffer, socklen_t(buffer.count)) }) != nil
-        else { return bytes.map { String(format: "%02X", $0) }.joined(separator: ":") }
+        else { return HexText.encode(bytes, separator: ":") }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -39,7 +39,7 @@ public struct SerialNumber: Sendable, Hashable, Codable, CustomStringConvertible
         return SerialNumber(bytes: bytes)
     }
 
-    public var hex: String { bytes.map { String(format: "%02X", $0) }.joined() }
+    public var hex: String { HexText.encode(bytes) }
     public var description: String { hex }
 
     public init(from decoder: any Decoder) throws {
