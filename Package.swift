@@ -22,6 +22,7 @@ let package = Package(
         // owns that name in the package graph, so ours is `SandboxCrypto`.
         .library(name: "SandboxCrypto", targets: ["SandboxCrypto"]),
         .library(name: "PKI", targets: ["PKI"]),
+        .library(name: "XRoad", targets: ["XRoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Floor 1: C libraries from Debian (libssl-dev, libsqlite3-dev), and the shims Swift cannot import.
@@ -80,6 +82,15 @@ let package = Package(
             resources: [.copy("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "XRoad",
+            dependencies: [
+                "SandboxCore", "SandboxCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // Floor 5: the `sandbox` command.
         .executableTarget(
@@ -113,6 +124,14 @@ let package = Package(
             name: "PKITests",
             dependencies: [
                 "PKI", "SandboxCrypto", "SandboxCore", "SandboxTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "XRoadTests",
+            dependencies: [
+                "XRoad", "SandboxCore", "SandboxCrypto", "SandboxTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,40 @@
+import Foundation
+
+/// The sandbox's explanations of X-Road faults: what happened, in the trainee's terms, and what to change.
+/// They go in the `X-Sandbox-Explain` header only; bodies stay exactly as the real implementation's.
+extension XRoadFault.Explanation {
+    static func uriTooLong(_ length: Int) -> Self {
+        .init(
+            french: "L'URI fait \(length) caractères. X-Road recommande de rester sous 2 000 : passez les gros paramètres dans le corps d'un POST.",
+            english: "The URI is \(length) characters long. X-Road recommends staying under 2,000: send large parameters in a POST body.")
+    }
+
+    static func malformedServicePath(_ path: String) -> Self {
+        .init(
+            french: "Le chemin doit être /r1/INSTANCE/CLASSE/MEMBRE/SOUS-SYSTÈME/SERVICE[/chemin] : les cinq parties sont obligatoires en REST (reçu : \(path.prefix(200))).",
+            english: "The path must be /r1/INSTANCE/CLASS/MEMBER/SUBSYSTEM/SERVICE[/path]: REST needs all five parts (got: \(path.prefix(200))).")
+    }
+
+    static let missingClientHeader = Self(
+        french: "L'en-tête X-Road-Client manque. Ajoutez X-Road-Client: INSTANCE/CLASSE/MEMBRE/SOUS-SYSTÈME, le sous-système de votre application enregistré sur CE serveur de sécurité.",
+        english: "The X-Road-Client header is missing. Add X-Road-Client: INSTANCE/CLASS/MEMBER/SUBSYSTEM, your application's subsystem registered on THIS security server.")
+
+    static func malformedClientHeader(_ reason: String) -> Self {
+        .init(
+            french: "X-Road-Client illisible : \(reason). Forme attendue : INSTANCE/CLASSE/MEMBRE[/SOUS-SYSTÈME], chaque partie encodée séparément.",
+            english: "X-Road-Client cannot be read: \(reason). Expected INSTANCE/CLASS/MEMBER[/SUBSYSTEM], each part percent-encoded on its own.")
+    }
+
+    /// The most common mistake: calling a security server the client is not registered on.
+    static func unknownMember(_ client: XRoadClientID, thisServer: String, registeredOn: [String]) -> Self {
+        if registeredOn.isEmpty {
+            return .init(
+                french: "Le client \(client) n'est enregistré sur aucun serveur de sécurité de l'instance. Vérifiez l'orthographe (sensible à la casse) ou ajoutez-le par l'API d'administration de \(thisServer).",
+                english: "Client \(client) is registered on no security server of the instance. Check the spelling (case-sensitive) or add it through \(thisServer)'s admin API.")
+        }
+        let servers = registeredOn.joined(separator: ", ")
+        return .init(
+            french: "Le client \(client) est enregistré sur \(servers), pas sur \(thisServer). Une application appelle TOUJOURS le serveur de sécurité de sa propre organisation : envoyez la requête à \(servers).",
+            english: "Client \(client) is registered on \(servers), not on \(thisServer). An application ALWAYS calls its own organisation's security server: send the request to \(servers).")
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// The text rules of X-Road identifiers (PR-REST §4.2 and §4.8): each part UTF-8 and percent-encoded on its
+/// own, `/` between parts never encoded; allowed characters `A–Z a–z 0–9 ' ( ) + , - . = ?`.
+///
+/// The real security server only *warns* at run time about other characters and refuses them when an id
+/// is registered through the admin API; the sandbox does the same (``registrationProblem(_:)``).
+public enum XRoadIdentifierText {
+    /// Characters PR-REST §4.8 allows in an identifier part.
+    static let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'()+,-.=?")
+
+    /// Characters the implementation forbids outright (`checkIdentifier`): control characters, `% : ; / \`,
+    /// zero-width space and byte-order mark.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || "%:;/\\".unicodeScalars.contains(scalar)
+            || scalar.value == 0x200B || scalar.value == 0xFEFF
+    }
+
+    /// Splits on `/` and percent-decodes each part.
+    static func decodeParts(_ text: String, expected: ClosedRange<Int>, kind: String) throws(XRoadIdentifierError) -> [String] {
+        let raw = text.split(separator: "/", omittingEmptySubsequences: false)
+        let shape = expected.lowerBound == expected.upperBound ? "\(expected.lowerBound)" : "\(expected.lowerBound) or \(expected.upperBound)"
+        guard expected.contains(raw.count) else {
+            throw XRoadIdentifierError(description: "a \(kind) identifier has \(shape) parts separated by '/', not \(raw.count): '\(text.prefix(200))'")
+        }
+        var parts: [String] = []
+        for part in raw {
+            guard let decoded = String(part).removingPercentEncoding else {
+                throw XRoadIdentifierError(description: "'\(part.prefix(100))' in the \(kind) identifier is not valid percent-encoding")
+            }
+            guard !decoded.isEmpty else { throw XRoadIdentifierError(description: "the \(kind) identifier '\(text.prefix(200))' has an empty part") }
+            parts.append(decoded)
+        }
+        return parts
+    }
+
+    /// Percent-encodes one part for a path or header: everything outside RFC 3986's unreserved set and the
+    /// X-Road-allowed punctuation.
+    public static func percentEncode(_ part: String) -> String {
+        part.addingPercentEncoding(withAllowedCharacters: encodingAllowed) ?? part
+    }
+
+    private static let encodingAllowed: CharacterSet = {
+        var set = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        set.insert(charactersIn: "-._~'()+,=")
+        return set
+    }()
+
+    /// Why a part cannot be registered, or nil when it can: the admin API's strictness.
+    public static func registrationProblem(_ part: String) -> String? {
+        if part.isEmpty { return "an identifier part cannot be empty" }
+        if part.count > 255 { return "an identifier part has at most 255 characters" }
+        if let bad = part.unicodeScalars.first(where: isForbidden) {
+            return "'\(part)' contains a forbidden character (U+\(String(bad.value, radix: 16, uppercase: true))): X-Road forbids control characters and % : ; / \\"
+        }
+        if let odd = part.first(where: { !allowed.contains($0) }) {
+            return "'\(part)' contains '\(odd)': use only A–Z a–z 0–9 and ' ( ) + , - . = ? (PR-REST §4.8)"
+        }
+        return nil
+    }
+
+    /// Parts that only earn a run-time warning in the real implementation.
+    public static func runtimeWarnings(_ parts: [String]) -> [String] {
+        parts.compactMap { part in part.contains(where: { !allowed.contains($0) }) ? part : nil }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Which headers an X-Road REST exchange passes, adds and removes (PR-REST §4.3, `RestMessage` and
+/// `RestRequest` / `RestResponse` in the implementation).
+public enum RestHeaders {
+    /// Hop-by-hop and transport headers, never forwarded in either direction (`SKIPPED_HEADERS`).
+    public static let filtered: Set<String> = [
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+        "transfer-encoding", "upgrade", "host", "user-agent", "server", "content-length", "expect",
+    ]
+
+    /// Headers a client may not set: the security server computes them.
+    public static let strippedFromRequest: Set<String> = ["x-road-request-id", "x-road-request-hash"]
+
+    /// Headers a backend may not set in its response: the provider security server writes its own.
+    public static let strippedFromResponse: Set<String> = ["x-road-id", "x-road-request-hash", "x-road-request-id"]
+
+    /// Request headers passed to the provider: everything but the filtered and stripped ones, in order.
+    public static func forwardable(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        headers.filter { !filtered.contains($0.name.lowercased()) && !strippedFromRequest.contains($0.name.lowercased()) }
+    }
+
+    /// The value of the last occurrence of `name`: PR-REST §4.3 says a repeated `X-Road-Client` counts once,
+    /// the last one.
+    public static func last(_ name: String, in headers: [(name: String, value: String)]) -> String? {
+        headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import XRoad
+
+@Suite("Access rights: endpoint globs and path normalisation")
+struct AccessRightsTests {
+    @Test(arguments: [
+        ("/v1/../admin", "/admin"), ("/v1/%2e%2e/admin", "/admin"), ("/v1/%2E%2E/%2e/x", "/x"), ("/../../etc/passwd", "/etc/passwd"),
+        ("/v1/a%2Fb", "/v1/a/b"), ("/v1/./x/", "/v1/x/"), ("", "/"), ("/v1/..", "/"), ("/pet/42", "/pet/42"),
+    ])
+    func normalisation(raw: String, normalized: String) {
+        #expect(RequestPath.normalize(raw) == normalized)
+    }
+
+    @Test func undecodablePathsAreRefused() {
+        #expect(RequestPath.normalize("/v1/%zz") == nil)
+        #expect(RequestPath.normalize("/v1/%00") == nil)
+    }
+
+    @Test(arguments: [
+        ("GET", "/pet/*", "GET", "/pet/42", true),
+        ("GET", "/pet/*", "get", "/pet/42", true),
+        ("GET", "/pet/*", "GET", "/pet/42/photos", false),
+        ("GET", "/pet/**", "GET", "/pet/42/photos", true),
+        ("*", "**", "DELETE", "/anything/at/all", true),
+        ("POST", "/pet", "GET", "/pet", false),
+        ("GET", "/pet/*/photos", "GET", "/pet/42/photos", true),
+        ("GET", "/pet/*/photos", "GET", "/pet/42/x/photos", false),
+        ("GET", "/", "GET", "/", true),
+        ("GET", "/", "GET", "/x", false),
+        ("GET", "/v1/**", "GET", "/admin", false),
+    ])
+    func globs(method: String, path: String, requestMethod: String, requestPath: String, expected: Bool) throws {
+        let pattern = try EndpointPattern(method: method, path: path)
+        #expect(pattern.matches(method: requestMethod, normalizedPath: requestPath) == expected)
+    }
+
+    @Test func traversalCannotEscapeAnEndpointRight() throws {
+        let right = try EndpointPattern(method: "GET", path: "/v1/**")
+        for raw in ["/v1/../admin", "/v1/%2e%2e/admin", "/v1/%2E%2e/%2e%2E/admin"] {
+            let normalized = try #require(RequestPath.normalize(raw))
+            #expect(!right.matches(method: "GET", normalizedPath: normalized), "\(raw) → \(normalized)")
+        }
+    }
+
+    @Test func aHostilePathAgainstManyWildcardsStaysCheap() throws {
+        let pattern = try EndpointPattern(method: "GET", path: "/**/**/**/**/**/x")
+        let path = "/" + String(repeating: "a/", count: 2000) + "y"
+        #expect(!pattern.matches(method: "GET", normalizedPath: path))
+    }
+
+    @Test(arguments: [("FETCH", "/x"), ("GET", "x"), ("GET", "/x?y=1")])
+    func badPatternsAreRefused(method: String, path: String) {
+        #expect(throws: EndpointPatternError.self) { try EndpointPattern(method: method, path: path) }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import XRoad
+
+@Suite("X-Road REST protocol: identifiers, targets, headers, request hash")
+struct ProtocolTests {
+    @Test func clientIdentifiersArePercentDecodedPartByPart() throws {
+        let client = try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP/AGREMENT%2DFAI")
+        #expect(client.subsystemCode == "AGREMENT-FAI")
+        #expect(client.description == "SUBSYSTEM:BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI")
+        #expect(client.adminID == "BJ-SANDBOX:GOV:ARCEP:AGREMENT-FAI")
+        let member = try XRoadClientID.parse("BJ-SANDBOX/COM/BJ-0000000001")
+        #expect(member.objectType == "MEMBER")
+        // An encoded slash belongs to its part (PR-REST §4.2: BAR%2FSERVICE).
+        let service = try XRoadServiceID.parse("INSTANCE/CLASS2/MEMBER2/SUBSYSTEM2/BAR%2FSERVICE")
+        #expect(service.serviceCode == "BAR/SERVICE")
+        #expect(service.headerValue == "INSTANCE/CLASS2/MEMBER2/SUBSYSTEM2/BAR%2FSERVICE")
+        #expect(try XRoadClientID.parse("GOV/ARCEP/AGREMENT-FAI", instance: "BJ-SANDBOX") == client)
+        #expect(try SecurityServerID.parse("BJ-SANDBOX/GOV/ASIN/SS-ASIN").description == "SERVER:BJ-SANDBOX/GOV/ASIN/SS-ASIN")
+    }
+
+    @Test(arguments: ["BJ-SANDBOX/GOV", "BJ-SANDBOX/GOV/ARCEP/A/B", "BJ-SANDBOX//ARCEP", "BJ-SANDBOX/GOV/%ZZ", ""])
+    func malformedClientIdentifiersAreRefused(text: String) {
+        #expect(throws: XRoadIdentifierError.self) { try XRoadClientID.parse(text) }
+    }
+
+    @Test func registrationIsStrictWhereRunTimeOnlyWarns() {
+        #expect(XRoadIdentifierText.registrationProblem("AGREMENT-FAI") == nil)
+        #expect(XRoadIdentifierText.registrationProblem("A:B")?.contains("forbidden") == true)
+        #expect(XRoadIdentifierText.registrationProblem("a\u{200B}b")?.contains("U+200B") == true)
+        #expect(XRoadIdentifierText.registrationProblem("Agrément")?.contains("'é'") == true)
+        #expect(XRoadIdentifierText.runtimeWarnings(["OK", "Agrément"]) == ["Agrément"])
+    }
+
+    @Test func theSpecExampleTarget() throws {
+        let target = try RestRequestTarget.parse("/r1/INSTANCE/CLASS2/MEMBER2/SUBSYSTEM2/BARSERVICE/v1/bar/zyggy?quu=1")
+        #expect(target.service.description == "SERVICE:INSTANCE/CLASS2/MEMBER2/SUBSYSTEM2/BARSERVICE")
+        #expect(target.servicePath == "/v1/bar/zyggy")
+        #expect(target.query == "quu=1")
+        #expect(target.backendURL(serviceURL: "http://backend:9101/api/") == "http://backend:9101/api/v1/bar/zyggy?quu=1")
+        #expect(target.backendURL(serviceURL: "http://backend:9101/api") == "http://backend:9101/api/v1/bar/zyggy?quu=1")
+        let bare = try RestRequestTarget.parse("/r1/I/C/M/S/svc")
+        #expect(bare.servicePath.isEmpty && bare.query == nil)
+        #expect(bare.backendURL(serviceURL: "http://b/x") == "http://b/x")
+    }
+
+    @Test(arguments: ["/r1/I/C/M/svc", "/r1/I/C/M/S/%", "/r2/I/C/M/S/svc", "/r1/I/C//S/svc"])
+    func malformedTargetsAreTheImplementationsInternalError(target: String) {
+        let fault = #expect(throws: XRoadFault.self) { try RestRequestTarget.parse(target) }
+        #expect(fault?.code == .clientProxy("InternalError"))
+        #expect(fault?.code.httpStatus == 500)
+    }
+
+    @Test func aSixThousandCharacterURIIsRefused() {
+        let fault = #expect(throws: XRoadFault.self) { try RestRequestTarget.parse("/r1/I/C/M/S/svc/" + String(repeating: "a", count: 6000)) }
+        #expect(fault?.message.contains("too long") == true)
+    }
+
+    @Test func headerFiltering() {
+        let headers: [(name: String, value: String)] = [
+            ("Host", "ss"), ("User-Agent", "curl"), ("X-Road-Client", "A/B/C/D"), ("Authorization", "Bearer jwt"),
+            ("X-Road-Request-Hash", "forged"), ("Transfer-Encoding", "chunked"), ("X-Road-Client", "A/B/C/E"), ("Accept", "application/json"),
+        ]
+        let forwarded = RestHeaders.forwardable(headers)
+        #expect(forwarded.map(\.name) == ["X-Road-Client", "Authorization", "X-Road-Client", "Accept"])
+        #expect(RestHeaders.last("x-road-client", in: headers) == "A/B/C/E")
+    }
+
+    /// Expected values computed independently (Python hashlib) from the recipe of PR-REST §4.3.
+    @Test func requestHashRecipe() {
+        let part = RequestHash.headerPart(
+            method: "get", rawPathAndQuery: "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies?rccm=RB%2FCOT%2F24%20B%2000042",
+            headers: [("x-road-client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI"), ("x-road-id", "BJ-SANDBOX-6f1c"), ("x-road-request-id", "4e2a")])
+        #expect(RequestHash.compute(headerPart: part, body: nil) == "WgKBkNI8iLM1iqzW9dhJ9HQoWID4MmhabY9cuqsV9I8ZQNLt8ow8gkuWhq3ZRpRWsdxJ2ehqFveXKJgLGcou9A==")
+        #expect(RequestHash.compute(headerPart: part, body: Array(#"{"q":1}"#.utf8)) == "xjNdNTZdhpB9WNaBQ0mnqFAi7oCFivG9KDgTsnPdL/yJFnrrwbymX14NIBwJ11mqk5UP1dCcq5R/KIMhtFp/pA==")
+    }
+}
