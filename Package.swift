@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "SandboxCore", "SandboxCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -131,8 +132,9 @@ let package = Package(
         .testTarget(
             name: "XRoadTests",
             dependencies: [
-                "XRoad", "SandboxCore", "SandboxCrypto", "SandboxTesting",
+                "XRoad", "PKI", "SandboxCore", "SandboxCrypto", "SandboxTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -38,3 +38,39 @@ extension XRoadFault.Explanation {
             english: "Client \(client) is registered on \(servers), not on \(thisServer). An application ALWAYS calls its own organisation's security server: send the request to \(servers).")
     }
 }
+
+extension XRoadFault.Explanation {
+    static func noSigningKey(_ member: XRoadClientID) -> Self {
+        .init(
+            french: "Ce serveur de sécurité n'a pas de clé de signature pour \(member) : relancez-le pour qu'il la demande à la PKI.",
+            english: "This security server has no signing key for \(member): restart it so that it enrols one with the PKI.")
+    }
+
+    static func unknownProvider(_ service: XRoadServiceID, members: [XRoadClientID]) -> Self {
+        .init(
+            french: "Aucun serveur de sécurité n'héberge \(service.provider). Vérifiez l'identifiant du service (instance/classe/membre/sous-système, sensibles à la casse) ; GET /listClients liste ceux qui existent.",
+            english: "No security server hosts \(service.provider). Check the service identifier (instance/class/member/subsystem, case-sensitive); GET /listClients lists those that exist.")
+    }
+
+    static func invalidSecurityServer(_ requested: String, hosts: [String]) -> Self {
+        .init(
+            french: "X-Road-Security-Server « \(requested.prefix(100)) » n'héberge pas ce fournisseur. Serveurs possibles : \(hosts.joined(separator: ", ")), ou retirez l'en-tête.",
+            english: "X-Road-Security-Server '\(requested.prefix(100))' does not host this provider. Possible servers: \(hosts.joined(separator: ", ")), or drop the header.")
+    }
+
+    static let bodyTooLarge = Self(
+        french: "Le corps dépasse 16 Mio. Découpez l'envoi ou transmettez un lien.",
+        english: "The body exceeds 16 MiB. Split it or send a link instead.")
+
+    static func unreachablePeer(_ name: String, url: String?) -> Self {
+        .init(
+            french: "Le serveur de sécurité fournisseur \(name) ne répond pas\(url.map { " (\($0))" } ?? ""). Est-il démarré ? (sandbox up, ou sandbox serve security-server \(name))",
+            english: "The provider's security server \(name) does not answer\(url.map { " (\($0))" } ?? ""). Is it running? (sandbox up, or sandbox serve security-server \(name))")
+    }
+
+    static func inconsistent(_ reason: String) -> Self {
+        .init(
+            french: "La réponse du serveur fournisseur ne correspond pas à la requête signée (\(reason)). Elle a été modifiée en route, ou signée par le mauvais membre : elle est rejetée.",
+            english: "The provider server's response does not match the signed request (\(reason)). It was changed in transit or signed by the wrong member: it is rejected.")
+    }
+}

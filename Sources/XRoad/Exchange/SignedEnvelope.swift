@@ -1,0 +1,113 @@
+import Foundation
+import SandboxCrypto
+
+/// A member's key and certificate (profile `xroad-sign`), with the issuers to embed.
+public struct SigningIdentity: Sendable {
+    public let member: XRoadClientID
+    public let certificate: Certificate
+    public let key: PrivateKey
+    public let chain: [Certificate]
+
+    public init(member: XRoadClientID, certificate: Certificate, key: PrivateKey, chain: [Certificate]) {
+        self.member = member
+        self.certificate = certificate
+        self.key = key
+        self.chain = chain
+    }
+}
+
+/// How the sandbox signs what security servers exchange (documented in docs/xroad.md). The real X-Road
+/// signs the SHA-512 digests of every MIME part with XAdES; the sandbox keeps that idea in forms the
+/// `openssl` command line can check: an ASiC manifest (ETSI EN 319 162-1) listing each part with its
+/// SHA-512 digest, and a detached CAdES signature of that manifest by the member's `xroad-sign` key. The
+/// message log keeps both, so `/asic` containers are these very bytes.
+public enum SignedEnvelope {
+    public static let manifestType = "application/vnd.etsi.asic-manifest+xml"
+    public static let signatureType = "application/pkcs7-signature"
+
+    /// The parts, then the manifest and the signature.
+    public static func seal(_ parts: [MultipartMessage.Part], by signer: SigningIdentity, at time: Date) throws -> MultipartMessage {
+        let manifest = Self.manifest(for: parts)
+        let signature = try CAdESSignature.sign(
+            digest: DigestAlgorithm.sha512.hash(manifest), digestAlgorithm: .sha512, signer: signer.certificate, key: signer.key,
+            chain: signer.chain, signingTime: time)
+        return MultipartMessage(parts: parts + [.init(contentType: manifestType, body: manifest), .init(contentType: signatureType, body: try signature.der)])
+    }
+
+    /// What a verified envelope yields: its content parts, the signer, and the raw manifest and signature
+    /// for the message log.
+    public struct Opened: Sendable {
+        public let parts: [MultipartMessage.Part]
+        public let signer: Certificate
+        public let manifest: [UInt8]
+        public let signature: [UInt8]
+    }
+
+    /// Checks the manifest against the parts, the signature over the manifest, and the signer's path to
+    /// `trustAnchor` at `time`.
+    public static func open(_ message: MultipartMessage, trustAnchor: Certificate, at time: Date) throws(EnvelopeError) -> Opened {
+        guard message.parts.count >= 3, message.parts[message.parts.count - 2].contentType == manifestType,
+            message.parts[message.parts.count - 1].contentType == signatureType
+        else { throw EnvelopeError(.malformed, "the message does not end with a manifest and a signature part") }
+        let parts = Array(message.parts.dropLast(2))
+        let manifest = message.parts[message.parts.count - 2].body
+        let signatureBytes = message.parts[message.parts.count - 1].body
+        guard manifest == Self.manifest(for: parts) else {
+            throw EnvelopeError(.digestMismatch, "a part's SHA-512 differs from the signed manifest: the message was changed in transit")
+        }
+        guard let signature = try? CAdESSignature(der: signatureBytes) else { throw EnvelopeError(.malformed, "the signature part is not CMS") }
+        let embedded = signature.certificates
+        guard let signer = signature.signerCertificate(among: embedded) else { throw EnvelopeError(.malformed, "the signature carries no signer certificate") }
+        guard signature.messageDigest == DigestAlgorithm.sha512.hash(manifest), signature.isSignatureValid(with: signer) else {
+            throw EnvelopeError(.invalidSignature, "the signature does not verify over the manifest")
+        }
+        let path = try? PathValidation.verify(signer, trustAnchors: [trustAnchor], intermediates: embedded, at: time)
+        guard let path, path.isValid else {
+            throw EnvelopeError(.untrustedSigner, "the signer \(signer.subject) has no valid path to the sandbox root (\(path?.errorText ?? "unverifiable"))")
+        }
+        return Opened(parts: parts, signer: signer, manifest: manifest, signature: signatureBytes)
+    }
+
+    /// The ASiC manifest of `parts`, deterministic so that the receiver can rebuild and compare it.
+    static func manifest(for parts: [MultipartMessage.Part]) -> [UInt8] {
+        var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        xml += #"<asic:ASiCManifest xmlns:asic="http://uri.etsi.org/02918/v1.2.1#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"# + "\n"
+        xml += #"  <asic:SigReference URI="META-INF/signature.p7s" MimeType="application/pkcs7-signature"/>"# + "\n"
+        for (index, part) in parts.enumerated() {
+            let digest = Data(DigestAlgorithm.sha512.hash(part.body)).base64EncodedString()
+            xml += #"  <asic:DataObjectReference URI="\#(fileName(part.contentType, index: index))" MimeType="\#(XMLText.escape(part.contentType))">"# + "\n"
+            xml += #"    <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha512"/>"# + "\n"
+            xml += "    <ds:DigestValue>\(digest)</ds:DigestValue>\n"
+            xml += "  </asic:DataObjectReference>\n"
+        }
+        xml += "</asic:ASiCManifest>\n"
+        return Array(xml.utf8)
+    }
+
+    /// The file name a part has in the manifest and in ASiC containers.
+    public static func fileName(_ contentType: String, index: Int) -> String {
+        switch contentType {
+        case RestEnvelopeParts.request: "message.http"
+        case RestEnvelopeParts.response: "message.http"
+        case RestEnvelopeParts.body: "attachment1"
+        default: "part\(index + 1)"
+        }
+    }
+}
+
+/// The content types of a REST exchange's parts (PR-MESSTRANSP §3.1).
+public enum RestEnvelopeParts {
+    public static let request = "application/x-road-rest-request"
+    public static let response = "application/x-road-rest-response"
+    public static let body = "application/x-road-rest-body"
+}
+
+public struct EnvelopeError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable { case malformed, digestMismatch, invalidSignature, untrustedSigner }
+    public let kind: Kind
+    public let description: String
+    init(_ kind: Kind, _ description: String) {
+        self.kind = kind
+        self.description = description
+    }
+}

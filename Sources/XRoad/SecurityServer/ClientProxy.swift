@@ -1,0 +1,188 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import SandboxCore
+import SandboxCrypto
+
+/// The consumer side of a security server (PR-REST, `ClientRestMessageProcessor`): an information system
+/// calls `/r1/{serviceId}/…` on its own organisation's server with `X-Road-Client`; this server checks the
+/// client is registered here, signs the request with the client member's key, sends it to the provider's
+/// security server, verifies the signed answer and returns it with the X-Road response headers.
+struct ClientProxy {
+    let server: SecurityServer
+
+    func handle(_ request: Request, context: SandboxRequestContext) async -> Response {
+        let language = Language.negotiate(query: nil, acceptLanguage: request.headers[.acceptLanguage])
+        do {
+            return try await exchange(request)
+        } catch {
+            server.logger.info("REST exchange refused", metadata: ["code": "\(error.code.spelled(.legacy))", "message": "\(error.message)"])
+            return XRoadErrorResponse.response(error, style: server.errorStyle, accept: request.headers[.accept], language: language)
+        }
+    }
+
+    private func exchange(_ request: Request) async throws(XRoadFault) -> Response {
+        let rawTarget = request.uri.description
+        let target = try RestRequestTarget.parse(rawTarget)
+        let incoming = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        let client = try client(from: incoming)
+        let provider = try providerServer(for: target.service, requested: RestHeaders.last("X-Road-Security-Server", in: incoming))
+        guard let signer = server.keys.signer(for: client) else {
+            throw XRoadFault(.clientProxy("CannotCreateSignature"), "No signing key for member \(client.member)", explain: .noSigningKey(client.member))
+        }
+        let body = try await collectBody(request)
+
+        // The message as the provider will see it: forwardable headers, then the ids this server sets.
+        let messageID = RestHeaders.last("X-Road-Id", in: incoming) ?? "\(server.topology.instance)-\(UUID().uuidString.lowercased())"
+        let requestID = UUID().uuidString.lowercased()
+        var headers = RestHeaders.forwardable(incoming)
+            .filter { !["x-road-client", "x-road-id"].contains($0.name.lowercased()) }
+            .map { RestRequestPart.Header($0.name, $0.value) }
+        headers += [.init("X-Road-Client", client.headerValue), .init("X-Road-Id", messageID), .init("X-Road-Request-Id", requestID)]
+        let part = RestRequestPart(method: request.method.rawValue, target: rawTarget, headers: headers)
+        var parts = [MultipartMessage.Part(contentType: RestEnvelopeParts.request, body: part.bytes)]
+        if !body.isEmpty { parts.append(.init(contentType: RestEnvelopeParts.body, body: body)) }
+        let envelope: MultipartMessage
+        do {
+            envelope = try SignedEnvelope.seal(parts, by: signer, at: server.clock.now())
+        } catch {
+            throw XRoadFault(.clientProxy("CannotCreateSignature"), "Failed to sign the request: \(error)", explain: .noSigningKey(client.member))
+        }
+
+        let answer = try await send(envelope, to: provider, requestID: requestID)
+        if let passthrough = answer.fault { return passthrough }
+        return try verifiedResponse(answer.message, request: part, body: body, client: client, target: target, messageID: messageID, requestID: requestID)
+    }
+
+    // MARK: Steps
+
+    /// `X-Road-Client`, last occurrence, registered on this server.
+    private func client(from headers: [(name: String, value: String)]) throws(XRoadFault) -> XRoadClientID {
+        guard let text = RestHeaders.last("X-Road-Client", in: headers) else {
+            throw XRoadFault(.clientProxy("InvalidClientIdentifier"), "The X-Road-Client header is missing", explain: .missingClientHeader)
+        }
+        let client: XRoadClientID
+        do {
+            client = try XRoadClientID.parse(text)
+        } catch {
+            throw XRoadFault(.clientProxy("InvalidClientIdentifier"), "Invalid X-Road-Client header: \(error.description)", explain: .malformedClientHeader(error.description))
+        }
+        guard server.definition.clients.contains(client) else {
+            throw XRoadFault(
+                .clientProxy("UnknownMember"), "Client '\(client)' not found",
+                explain: .unknownMember(client, thisServer: server.name, registeredOn: server.topology.securityServers(hosting: client).map(\.name)))
+        }
+        return client
+    }
+
+    /// The security server hosting the provider, optionally the one `X-Road-Security-Server` names.
+    private func providerServer(for service: XRoadServiceID, requested: String?) throws(XRoadFault) -> Topology.SecurityServer {
+        let hosts = server.topology.securityServers(hosting: service.provider)
+        guard !hosts.isEmpty else {
+            throw XRoadFault(
+                .clientProxy("UnknownMember"), "Could not find addresses for service provider \"\(service)\"",
+                explain: .unknownProvider(service, members: server.topology.members.map(\.id)))
+        }
+        guard let requested else { return hosts[0] }
+        guard let wanted = try? SecurityServerID.parse(requested), let host = hosts.first(where: { $0.id == wanted }) else {
+            throw XRoadFault(
+                .clientProxy("InvalidSecurityServer"), "Invalid security server identifier '\(requested.prefix(200))'",
+                explain: .invalidSecurityServer(requested, hosts: hosts.map(\.id.description)))
+        }
+        return host
+    }
+
+    private func collectBody(_ request: Request) async throws(XRoadFault) -> [UInt8] {
+        do {
+            return Array(try await request.body.collect(upTo: SecurityServer.maximumBodySize).readableBytesView)
+        } catch {
+            throw XRoadFault(.clientProxy("InternalError"), "Request body exceeds \(SecurityServer.maximumBodySize) bytes", explain: .bodyTooLarge)
+        }
+    }
+
+    /// What came back from the provider's security server: a signed message, or a fault to pass through.
+    private struct Answer {
+        var message = MultipartMessage(parts: [])
+        var fault: Response?
+    }
+
+    private func send(_ envelope: MultipartMessage, to provider: Topology.SecurityServer, requestID: String) async throws(XRoadFault) -> Answer {
+        guard let base = server.peers[provider.name] else {
+            throw XRoadFault(
+                .clientProxy("NetworkError"), "Could not connect to any target host (\(provider.id))", explain: .unreachablePeer(provider.name, url: nil))
+        }
+        var outgoing = HTTPClientRequest(url: base + "/")
+        outgoing.method = .POST
+        outgoing.headers.add(name: "Content-Type", value: envelope.contentType)
+        outgoing.headers.add(name: "x-road-request-id", value: requestID)
+        outgoing.headers.add(name: "x-road-message-type", value: "REST")
+        outgoing.headers.add(name: "x-hash-algorithm", value: "http://www.w3.org/2001/04/xmlenc#sha512")
+        outgoing.headers.add(name: "x-proxy-version", value: "interop-sandbox")
+        outgoing.body = .bytes(ByteBuffer(bytes: envelope.encoded()))
+        let response: HTTPClientResponse
+        let bytes: [UInt8]
+        do {
+            response = try await SecurityServer.httpClient.execute(outgoing, timeout: .seconds(120))
+            bytes = Array(try await response.body.collect(upTo: SecurityServer.maximumBodySize + (1 << 20)).readableBytesView)
+        } catch {
+            throw XRoadFault(
+                .clientProxy("NetworkError"), "Could not connect to any target host (\(provider.id))", explain: .unreachablePeer(provider.name, url: base))
+        }
+        let contentType = response.headers.first(name: "Content-Type") ?? ""
+        if response.headers.first(name: "X-Road-Error") != nil || !contentType.lowercased().hasPrefix("multipart/") {
+            // A fault from the provider's server: it travels back with its code, status and body unchanged.
+            var headers = HTTPFields()
+            for header in response.headers where ["content-type", "x-road-error", "x-sandbox-explain"].contains(header.name.lowercased()) {
+                if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
+            }
+            return Answer(fault: Response(status: .init(code: Int(response.status.code)), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes))))
+        }
+        do {
+            return Answer(message: try MultipartMessage.decode(bytes, contentTypeHeader: contentType))
+        } catch {
+            throw XRoadFault(.clientProxy("InconsistentResponse"), "Malformed response from the provider: \(error.description)", explain: .inconsistent(error.description))
+        }
+    }
+
+    /// Checks the provider's signature, the request hash and the ids, then builds the answer to the IS.
+    private func verifiedResponse(
+        _ message: MultipartMessage, request: RestRequestPart, body: [UInt8], client: XRoadClientID, target: RestRequestTarget, messageID: String, requestID: String
+    ) throws(XRoadFault) -> Response {
+        let opened: SignedEnvelope.Opened
+        do {
+            opened = try SignedEnvelope.open(message, trustAnchor: server.keys.trustAnchor, at: server.clock.now())
+        } catch {
+            throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(error.description)", explain: .inconsistent(error.description))
+        }
+        guard SecurityServerKeys.member(of: opened.signer) == target.service.provider.member else {
+            let reason = "the response is signed by \(opened.signer.subject), not by the provider \(target.service.provider.member)"
+            throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(reason)", explain: .inconsistent(reason))
+        }
+        guard let responsePart = opened.parts.first(where: { $0.contentType == RestEnvelopeParts.response }).flatMap({ RestResponsePart.parse($0.body) }) else {
+            throw XRoadFault(.clientProxy("InconsistentResponse"), "The response has no REST response part", explain: .inconsistent("no rest-response part"))
+        }
+        let expectedHash = RequestHash.compute(headerPart: request.bytes, body: body)
+        let checks: [(String, String?, String)] = [
+            ("x-road-request-hash", responsePart.value("x-road-request-hash"), expectedHash),
+            ("x-road-id", responsePart.value("x-road-id"), messageID),
+            ("x-road-request-id", responsePart.value("x-road-request-id"), requestID),
+            ("x-road-client", responsePart.value("x-road-client"), client.headerValue),
+            ("x-road-service", responsePart.value("x-road-service"), target.service.headerValue),
+        ]
+        if let mismatch = checks.first(where: { $0.1 != $0.2 }) {
+            let reason = "\(mismatch.0) is '\(mismatch.1 ?? "missing")', expected '\(mismatch.2)'"
+            throw XRoadFault(.clientProxy("InconsistentResponse"), "Response is inconsistent with the request: \(reason)", explain: .inconsistent(reason))
+        }
+        var headers = HTTPFields()
+        for header in responsePart.headers {
+            guard let name = HTTPField.Name(header.name) else { continue }
+            headers.append(HTTPField(name: name, value: header.value))
+        }
+        let responseBody = opened.parts.first { $0.contentType == RestEnvelopeParts.body }?.body ?? []
+        return Response(status: .init(code: responsePart.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: responseBody)))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// The REST request and response as they travel between security servers, in the `x-road-rest-request`
+/// and `x-road-rest-response` parts: a first line, then `name:value` header lines, CRLF-terminated. The
+/// request part is also exactly what `X-Road-Request-Hash` covers.
+public struct RestRequestPart: Sendable, Equatable {
+    public let method: String
+    /// The raw `/r1/…` target, with its query.
+    public let target: String
+    public let headers: [Header]
+
+    public struct Header: Sendable, Equatable {
+        public let name: String
+        public let value: String
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(method: String, target: String, headers: [Header]) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+    }
+
+    public var bytes: [UInt8] {
+        RequestHash.headerPart(method: method, rawPathAndQuery: target, headers: headers.map { ($0.name, $0.value) })
+    }
+
+    public func value(_ name: String) -> String? { headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+
+    public static func parse(_ bytes: [UInt8]) -> RestRequestPart? {
+        let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
+        guard lines.count >= 3, lines.last == "", !lines[0].isEmpty, lines[1].hasPrefix("/") else { return nil }
+        let headers = lines[2..<(lines.count - 1)].compactMap(Self.header)
+        guard headers.count == lines.count - 3 else { return nil }
+        return RestRequestPart(method: lines[0], target: lines[1], headers: headers)
+    }
+
+    static func header(_ line: String) -> Header? {
+        guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else { return nil }
+        return Header(String(line[..<colon]), String(line[line.index(after: colon)...]))
+    }
+}
+
+/// The backend's answer as the provider security server relays it: status, then headers.
+public struct RestResponsePart: Sendable, Equatable {
+    public let status: Int
+    public let headers: [RestRequestPart.Header]
+
+    public init(status: Int, headers: [RestRequestPart.Header]) {
+        self.status = status
+        self.headers = headers
+    }
+
+    public var bytes: [UInt8] {
+        var text = "\(status)\r\n"
+        for header in headers { text += header.name + ":" + header.value + "\r\n" }
+        return Array(text.utf8)
+    }
+
+    public func value(_ name: String) -> String? { headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+
+    public static func parse(_ bytes: [UInt8]) -> RestResponsePart? {
+        let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
+        guard lines.count >= 2, lines.last == "", let status = Int(lines[0]), (100...599).contains(status) else { return nil }
+        let headers = lines[1..<(lines.count - 1)].compactMap(RestRequestPart.header)
+        guard headers.count == lines.count - 2 else { return nil }
+        return RestResponsePart(status: status, headers: headers)
+    }
+}

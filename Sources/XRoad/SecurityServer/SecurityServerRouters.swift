@@ -1,0 +1,30 @@
+import Foundation
+import Hummingbird
+import Logging
+import SandboxCore
+
+/// The two listeners of a security server. The client side takes every `/r1/…` call from information
+/// systems; the server side takes signed messages from other security servers.
+public enum SecurityServerRouters {
+    /// Methods the REST protocol allows (`RestRequest.Verb`).
+    static let restMethods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .options, .head, .init("TRACE")!]
+
+    public static func clientSide(_ server: SecurityServer, logger: Logger) -> Router<SandboxRequestContext> {
+        // No body limit middleware: the proxy enforces its own, and answers in X-Road's error format.
+        let router = Router.sandbox(logger: logger, maxBodyBytes: SecurityServer.maximumBodySize + 1)
+        let proxy = ClientProxy(server: server)
+        for method in restMethods {
+            router.on("/r1/**", method: method) { request, context in await proxy.handle(request, context: context) }
+        }
+        router.get("/health") { _, _ in "ok" }
+        return router
+    }
+
+    public static func serverSide(_ server: SecurityServer, logger: Logger) -> Router<SandboxRequestContext> {
+        let router = Router.sandbox(logger: logger, maxBodyBytes: SecurityServer.maximumBodySize + (1 << 20))
+        let proxy = ServerProxy(server: server)
+        router.post("/") { request, context in await proxy.handle(request, context: context) }
+        router.get("/health") { _, _ in "ok" }
+        return router
+    }
+}

@@ -1,0 +1,149 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import SandboxCore
+import SandboxCrypto
+
+/// The provider side of a security server (`ServerRestMessageProcessor`): it receives a signed request from
+/// the consumer's security server, verifies it, checks access in the implementation's order, calls the
+/// backend with the service's timeout, and answers with the backend's response signed by the provider
+/// member's key, carrying `X-Road-Request-Hash`.
+struct ServerProxy {
+    let server: SecurityServer
+
+    func handle(_ request: Request, context: SandboxRequestContext) async -> Response {
+        var accept: String?
+        var language = Language.en
+        do throws(XRoadFault) {
+            let body: [UInt8]
+            do {
+                body = Array(try await request.body.collect(upTo: SecurityServer.maximumBodySize + (1 << 20)).readableBytesView)
+            } catch {
+                throw XRoadFault(.serverProxy("InternalError"), "Request body exceeds \(SecurityServer.maximumBodySize) bytes", explain: .bodyTooLarge)
+            }
+            let (part, payload, client) = try verify(body, contentType: request.headers[.contentType] ?? "")
+            accept = part.value("Accept")
+            language = Language.negotiate(query: nil, acceptLanguage: part.value("Accept-Language"))
+            return try await serve(part, body: payload, client: client)
+        } catch {
+            server.logger.info("REST request refused", metadata: ["code": "\(error.code.spelled(.legacy))", "message": "\(error.message)"])
+            return XRoadErrorResponse.response(error, style: server.errorStyle, accept: accept, language: language)
+        }
+    }
+
+    /// The envelope's signature, its signer's membership, and the request part inside.
+    private func verify(_ bytes: [UInt8], contentType: String) throws(XRoadFault) -> (RestRequestPart, [UInt8], XRoadClientID) {
+        let message: MultipartMessage
+        do {
+            message = try MultipartMessage.decode(bytes, contentTypeHeader: contentType)
+        } catch {
+            throw XRoadFault(.serverProxy("InvalidMessage"), "Malformed message: \(error.description)", explain: .invalidSignature(error.description))
+        }
+        let opened: SignedEnvelope.Opened
+        do {
+            opened = try SignedEnvelope.open(message, trustAnchor: server.keys.trustAnchor, at: server.clock.now())
+        } catch {
+            let code = error.kind == .untrustedSigner ? "SslAuthenticationFailed" : "InvalidSignatureValue"
+            throw XRoadFault(.serverProxy(code), "Signature verification failed: \(error.description)", explain: .invalidSignature(error.description))
+        }
+        guard let part = opened.parts.first(where: { $0.contentType == RestEnvelopeParts.request }).flatMap({ RestRequestPart.parse($0.body) }),
+            let clientText = part.value("X-Road-Client"), let client = try? XRoadClientID.parse(clientText)
+        else {
+            throw XRoadFault(.serverProxy("InvalidMessage"), "The message has no readable REST request part", explain: .invalidSignature("no rest-request part"))
+        }
+        guard SecurityServerKeys.member(of: opened.signer) == client.member else {
+            let reason = "signed by \(opened.signer.subject), but the client is \(client)"
+            throw XRoadFault(.serverProxy("IncorrectCertificate"), "Signer certificate is not issued to the client \(client)", explain: .invalidSignature(reason))
+        }
+        guard server.topology.knows(client) else {
+            throw XRoadFault(
+                .serverProxy("UnknownMember"), "Client '\(client)' not found",
+                explain: .unknownMember(client, thisServer: server.name, registeredOn: server.topology.securityServers(hosting: client).map(\.name)))
+        }
+        let payload = opened.parts.first { $0.contentType == RestEnvelopeParts.body }?.body ?? []
+        return (part, payload, client)
+    }
+
+    private func serve(_ part: RestRequestPart, body: [UInt8], client: XRoadClientID) async throws(XRoadFault) -> Response {
+        let target = try RestRequestTarget.parse(part.target)
+        guard server.definition.clients.contains(target.service.provider) else {
+            throw XRoadFault(.serverProxy("UnknownService"), "Unknown service: \(target.service)", explain: .unknownService(target.service, known: []))
+        }
+        let (service, _) = try server.topology.authorizeREST(client: client, service: target.service, method: part.method, servicePath: target.servicePath)
+        let backend = try await callBackend(part, body: body, service: service, target: target)
+
+        var headers = backend.headers.filter {
+            !RestHeaders.filtered.contains($0.name.lowercased()) && !RestHeaders.strippedFromResponse.contains($0.name.lowercased())
+                && !["x-road-client", "x-road-service"].contains($0.name.lowercased())
+        }
+        headers += [
+            .init("x-road-id", part.value("X-Road-Id") ?? ""),
+            .init("x-road-client", client.headerValue),
+            .init("x-road-service", target.service.headerValue),
+            .init("x-road-request-id", part.value("X-Road-Request-Id") ?? ""),
+            .init("x-road-request-hash", RequestHash.compute(headerPart: part.bytes, body: body)),
+        ]
+        var parts = [MultipartMessage.Part(contentType: RestEnvelopeParts.response, body: RestResponsePart(status: backend.status, headers: headers).bytes)]
+        if !backend.body.isEmpty { parts.append(.init(contentType: RestEnvelopeParts.body, body: backend.body)) }
+        guard let signer = server.keys.signer(for: target.service.provider) else {
+            throw XRoadFault(.serverProxy("CannotCreateSignature"), "No signing key for member \(target.service.provider.member)", explain: .noSigningKey(target.service.provider.member))
+        }
+        let envelope: MultipartMessage
+        do {
+            envelope = try SignedEnvelope.seal(parts, by: signer, at: server.clock.now())
+        } catch {
+            throw XRoadFault(.serverProxy("CannotCreateSignature"), "Failed to sign the response: \(error)", explain: .noSigningKey(target.service.provider.member))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: envelope.contentType], body: .init(byteBuffer: ByteBuffer(bytes: envelope.encoded())))
+    }
+
+    private struct BackendAnswer {
+        let status: Int
+        let headers: [RestRequestPart.Header]
+        let body: [UInt8]
+    }
+
+    /// The backend call: service URL + path + query, the same verb, the forwarded headers, the service's timeout.
+    private func callBackend(_ part: RestRequestPart, body: [UInt8], service: Topology.Service, target: RestRequestTarget) async throws(XRoadFault) -> BackendAnswer {
+        var request = HTTPClientRequest(url: target.backendURL(serviceURL: service.url))
+        request.method = HTTPMethod(rawValue: part.method)
+        for header in part.headers { request.headers.add(name: header.name, value: header.value) }
+        if !body.isEmpty { request.body = .bytes(ByteBuffer(bytes: body)) }
+        do {
+            let response = try await SecurityServer.httpClient.execute(request, timeout: .seconds(Int64(service.timeout)))
+            let bytes = try await response.body.collect(upTo: SecurityServer.maximumBodySize)
+            return BackendAnswer(
+                status: Int(response.status.code), headers: response.headers.map { .init($0.name, $0.value) }, body: Array(bytes.readableBytesView))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            throw XRoadFault(.serverProxy("IOError"), "Read timed out after \(service.timeout) s", explain: .backendTimeout(service.id, seconds: service.timeout))
+        } catch {
+            throw XRoadFault(
+                .serverProxy("NetworkError"), "Could not connect to \(service.url): \(error)", explain: .backendUnreachable(service.id, url: service.url))
+        }
+    }
+}
+
+extension XRoadFault.Explanation {
+    static func invalidSignature(_ reason: String) -> Self {
+        .init(
+            french: "Le message reçu du serveur de sécurité client n'est pas valablement signé (\(reason)). Il est rejeté avant tout appel au service.",
+            english: "The message from the client's security server is not validly signed (\(reason)). It is refused before any call to the service.")
+    }
+
+    static func backendTimeout(_ service: XRoadServiceID, seconds: Int) -> Self {
+        .init(
+            french: "Le système d'information de \(service.provider) n'a pas répondu en \(seconds) s (délai du service). Le délai se règle par PATCH /api/v1/services/{id}.",
+            english: "\(service.provider)'s information system did not answer within \(seconds) s (the service's timeout). Set it with PATCH /api/v1/services/{id}.")
+    }
+
+    static func backendUnreachable(_ service: XRoadServiceID, url: String) -> Self {
+        .init(
+            french: "Le serveur de sécurité fournisseur ne joint pas le système d'information de \(service) à \(url). Est-il démarré, et l'URL du service est-elle juste ?",
+            english: "The provider's security server cannot reach \(service)'s information system at \(url). Is it running, and is the service URL right?")
+    }
+}

@@ -1,0 +1,136 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import PKI
+import SandboxCore
+import SandboxTesting
+@testable import XRoad
+
+/// A PKI, a registry backend stub and the two security servers of the committed topology, each a real
+/// HTTP server on a free loopback port, in one temporary directory.
+final class ExchangeFixture: Sendable {
+    let directory: TemporaryDirectory
+    let topology: Topology
+    let urls: [String: String]
+    let servers: [String: SecurityServer]
+    let tasks: [Task<Void, any Error>]
+
+    static let logger: Logger = {
+        var logger = Logger(label: "xroad-tests")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    init(errorStyle: XRoadErrorStyle = .legacy) async throws {
+        let directory = try TemporaryDirectory("xroad")
+        var ports: [String: Int] = [:]
+        for name in ["pki", "backend", "ss-arcep", "ss-arcep-server", "ss-asin", "ss-asin-server"] { ports[name] = try PortProbe.freePort() }
+        var urls = ports.mapValues { "http://127.0.0.1:\($0)" }
+        let token = "test-admin-token-0123456789"
+
+        let pkiConfiguration = PKIConfiguration(
+            certsDirectory: directory.file("certs"), databaseURL: directory.file("data/pki.sqlite"), publicBaseURL: urls["pki"]!)
+        _ = try PKIBootstrap.ensure(configuration: pkiConfiguration, force: false, now: Date())
+        let authority = try CertificateAuthority(configuration: pkiConfiguration, clock: SystemClock(), logger: Self.logger)
+        var applications: [any ApplicationProtocol] = [
+            Application(router: PKIRouter.build(authority: authority, adminToken: AdminToken(value: token), logger: Self.logger), configuration: .init(address: .hostname("127.0.0.1", port: ports["pki"]!)), logger: Self.logger),
+            Application(router: RegistryStub.router(), configuration: .init(address: .hostname("127.0.0.1", port: ports["backend"]!)), logger: Self.logger),
+        ]
+        var tasks = applications.map { application in Task { try await application.runService() } }
+        try await Self.waitHealthy(urls["pki"]! + "/health")
+
+        let variables = ["registry.rccm": urls["backend"]!, "registry.ifu": urls["backend"]!, "registry.rnpp": urls["backend"]!]
+        let topology = try TopologyLoader.load(contentsOf: TopologyTests.fixtureURL, variables: variables)
+        let enrolment = PKIEnrolment(baseURL: urls["pki"]!, adminToken: token)
+        var servers: [String: SecurityServer] = [:]
+        applications = []
+        for name in ["ss-arcep", "ss-asin"] {
+            let definition = topology.securityServer(named: name)!
+            let keys = try await SecurityServerKeys.loadOrEnrol(
+                directory: directory.file("data/xroad/\(name)/keys"), server: definition, topology: topology, pki: enrolment)
+            let server = SecurityServer(
+                name: name, topology: topology, keys: keys,
+                peers: ["ss-arcep": urls["ss-arcep-server"]!, "ss-asin": urls["ss-asin-server"]!], errorStyle: errorStyle, logger: Self.logger)
+            servers[name] = server
+            applications.append(
+                Application(router: SecurityServerRouters.clientSide(server, logger: Self.logger), configuration: .init(address: .hostname("127.0.0.1", port: ports[name]!)), logger: Self.logger))
+            applications.append(
+                Application(router: SecurityServerRouters.serverSide(server, logger: Self.logger), configuration: .init(address: .hostname("127.0.0.1", port: ports[name + "-server"]!)), logger: Self.logger))
+        }
+        tasks += applications.map { application in Task { try await application.runService() } }
+        for name in ["ss-arcep", "ss-arcep-server", "ss-asin", "ss-asin-server", "backend"] { try await Self.waitHealthy(urls[name]! + "/health") }
+        urls["root"] = directory.path("certs")
+        self.directory = directory
+        self.topology = topology
+        self.urls = urls
+        self.servers = servers
+        self.tasks = tasks
+    }
+
+    func stop() async {
+        for task in tasks { task.cancel() }
+        for task in tasks { _ = try? await task.value }
+    }
+
+    static func waitHealthy(_ url: String) async throws {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(2)), response.status == .ok { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestFailure("\(url) did not become healthy")
+    }
+
+    struct Reply {
+        let status: Int
+        let headers: HTTPHeaders
+        let body: String
+        func header(_ name: String) -> String? { headers.first(name: name) }
+    }
+
+    /// A call from an information system to a security server's client side.
+    func call(_ server: String, _ method: HTTPMethod = .GET, _ path: String, headers: [(String, String)] = [], body: String? = nil) async throws -> Reply {
+        var request = HTTPClientRequest(url: urls[server]! + path)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 22)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A registry backend that echoes what it received, so tests can see what the provider's security server sent.
+enum RegistryStub {
+    static func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/health") { _, _ in "ok" }
+        router.on("/v1/**", method: .get) { request, _ in try echo(request, body: "") }
+        router.on("/v1/**", method: .post) { request, _ in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            return try echo(request, body: String(buffer: body))
+        }
+        router.get("/redirect/v1/companies") { _, _ in
+            Response(status: .found, headers: [.location: "http://elsewhere.invalid/"])
+        }
+        return router
+    }
+
+    static func echo(_ request: Request, body: String) throws -> Response {
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.rawName] = field.value }
+        let document: [String: Any] = ["path": request.uri.path, "query": request.uri.query ?? "", "headers": headers, "body": body, "notice": "illustrative"]
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
+        return Response(
+            status: .ok, headers: [.contentType: "application/json", .init("X-Road-Id")!: "forged-by-backend", .init("X-Backend")!: "rccm-stub"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
