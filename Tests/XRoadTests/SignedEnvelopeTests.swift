@@ -1,0 +1,96 @@
+import Foundation
+import SandboxCrypto
+import SandboxTesting
+import Testing
+@testable import XRoad
+
+/// The envelope security servers exchange, checked part by part, and by the openssl command line.
+@Suite("Signed envelope between security servers")
+struct SignedEnvelopeTests {
+    /// A throwaway root and a member signing certificate under it.
+    struct Hierarchy {
+        let root: Certificate
+        let rootKey: PrivateKey
+        let signer: SigningIdentity
+
+        init(serial: String = "BJ-SANDBOX/GOV/ARCEP") throws {
+            let now = Date()
+            rootKey = try PrivateKey.generate(.ecdsaP256)
+            root = try Certificate.issue(
+                CertificateTemplate(
+                    subject: DistinguishedName([.init("CN", "Test Root \(UUID().uuidString.prefix(8))")]), notBefore: now.addingTimeInterval(-60),
+                    notAfter: now.addingTimeInterval(86_400), publicKey: rootKey.publicKey, certificateAuthority: .init(pathLength: nil),
+                    keyUsage: [.keyCertSign, .cRLSign]),
+                issuer: nil, issuerKey: rootKey)
+            let key = try PrivateKey.generate(.ecdsaP256)
+            let certificate = try Certificate.issue(
+                CertificateTemplate(
+                    subject: DistinguishedName([.init("CN", "ARCEP"), .init("serialNumber", serial)]), notBefore: now.addingTimeInterval(-60),
+                    notAfter: now.addingTimeInterval(86_400), publicKey: key.publicKey, keyUsage: [.nonRepudiation]),
+                issuer: root, issuerKey: rootKey)
+            signer = SigningIdentity(member: try XRoadClientID.parse(serial), certificate: certificate, key: key, chain: [])
+        }
+    }
+
+    let parts = [
+        MultipartMessage.Part(contentType: RestEnvelopeParts.request, body: Array("GET\r\n/r1/I/C/M/S/svc\r\nX-Road-Client:I/C/M/S\r\n".utf8)),
+        MultipartMessage.Part(contentType: RestEnvelopeParts.body, body: Array("{\"q\":\"é\"}".utf8)),
+    ]
+
+    @Test func sealOpenAndOpenSSL() throws {
+        let hierarchy = try Hierarchy()
+        let sealed = try SignedEnvelope.seal(parts, by: hierarchy.signer, at: Date())
+        let decoded = try MultipartMessage.decode(sealed.encoded(), contentTypeHeader: sealed.contentType)
+        #expect(decoded == sealed)
+        let opened = try SignedEnvelope.open(decoded, trustAnchor: hierarchy.root, at: Date())
+        #expect(opened.parts == parts)
+        #expect(SecurityServerKeys.member(of: opened.signer)?.description == "MEMBER:BJ-SANDBOX/GOV/ARCEP")
+        let manifest = String(decoding: opened.manifest, as: UTF8.self)
+        #expect(manifest.contains(Data(DigestAlgorithm.sha512.hash(parts[1].body)).base64EncodedString()))
+
+        // The signature is a detached CAdES over the manifest that openssl verifies.
+        let directory = try TemporaryDirectory("envelope")
+        try directory.write("manifest.xml", opened.manifest)
+        try directory.write("signature.p7s", opened.signature)
+        try directory.write("root.pem", hierarchy.root.pem)
+        let verified = try OpenSSLCommand.run(
+            ["cms", "-verify", "-binary", "-inform", "DER", "-in", "signature.p7s", "-content", "manifest.xml", "-CAfile", "root.pem", "-purpose", "any", "-out", "/dev/null"],
+            in: directory.url)
+        #expect(verified.all.contains("Verification successful"), "\(verified)")
+    }
+
+    @Test func aBodyChangedInTransitIsCaught() throws {
+        let hierarchy = try Hierarchy()
+        let sealed = try SignedEnvelope.seal(parts, by: hierarchy.signer, at: Date())
+        var bytes = sealed.encoded()
+        let index = try #require(MultipartMessage.find(Array("\"q\"".utf8), in: bytes, from: 0))
+        bytes[index + 1] = UInt8(ascii: "x")
+        let tampered = try MultipartMessage.decode(bytes, contentTypeHeader: sealed.contentType)
+        let error = #expect(throws: EnvelopeError.self) { try SignedEnvelope.open(tampered, trustAnchor: hierarchy.root, at: Date()) }
+        #expect(error?.kind == .digestMismatch)
+    }
+
+    @Test func aSignerFromAnotherCAIsUntrusted() throws {
+        let ours = try Hierarchy()
+        let theirs = try Hierarchy()
+        let sealed = try SignedEnvelope.seal(parts, by: theirs.signer, at: Date())
+        let error = #expect(throws: EnvelopeError.self) { try SignedEnvelope.open(sealed, trustAnchor: ours.root, at: Date()) }
+        #expect(error?.kind == .untrustedSigner)
+    }
+
+    @Test(arguments: [
+        ("text/plain", "--b\r\nContent-Type: x\r\n\r\nA\r\n--b--\r\n"),
+        ("multipart/mixed; boundary=b", "no boundary at all"),
+        ("multipart/mixed; boundary=b", "--b\r\nContent-Type: x\r\n\r\nA\r\n--b"),
+        ("multipart/mixed; boundary=b", "--b\r\nNo-Type: x\r\n\r\nA\r\n--b--\r\n"),
+        ("multipart/mixed; boundary=b", "--bXContent-Type: x\r\n\r\nA\r\n--b--\r\n"),
+    ])
+    func hostileMultipartIsRefused(contentType: String, body: String) {
+        #expect(throws: MultipartError.self) { try MultipartMessage.decode(Array(body.utf8), contentTypeHeader: contentType) }
+    }
+
+    @Test func tooManyPartsAreRefused() {
+        let body = String(repeating: "--b\r\nContent-Type: x\r\n\r\nA\r\n", count: 40) + "--b--\r\n"
+        #expect(throws: MultipartError.self) { try MultipartMessage.decode(Array(body.utf8), contentTypeHeader: "multipart/mixed; boundary=b") }
+    }
+}
