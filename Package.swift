@@ -88,6 +88,7 @@ let package = Package(
                 "SandboxCore", "SandboxCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -97,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "SandboxCLI",
             dependencies: [
-                "SandboxCore", "SandboxCrypto", "PKI",
+                "SandboxCore", "SandboxCrypto", "PKI", "XRoad",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -4,8 +4,15 @@ import Foundation
 /// so that several sandboxes, or parallel test runs, can live side by side on one machine.
 public enum DefaultPort: Int, Sendable, CaseIterable {
     case overview = 4000
+    /// Client side of `ss-arcep` (information systems → security server).
     case securityServerARCEP = 8080
     case securityServerASIN = 8081
+    /// Server side of `ss-arcep` (security server → security server).
+    case securityServerARCEPServer = 5500
+    case securityServerASINServer = 5501
+    case registryRCCM = 9101
+    case registryIFU = 9102
+    case registryRNPP = 9103
     case pki = 8090
     case pnpe = 8086
     case agrementFAI = 3000
@@ -18,6 +25,8 @@ public struct SandboxConfiguration: Sendable {
     public var dataDirectory: URL
     /// Holds the trust material written by `sandbox init` and the committed certificate profiles.
     public var certsDirectory: URL
+    /// Holds the topology, registry records and other invented data (default `Fixtures/`).
+    public var fixturesDirectory: URL = URL(fileURLWithPath: "Fixtures")
     /// Added to every default port.
     public var portOffset: Int
     /// The address servers bind to. Loopback by default: the sandbox is a local tool.
@@ -39,6 +48,11 @@ public struct SandboxConfiguration: Sendable {
         self.portOffset = portOffset
         self.bindHost = bindHost
         self.publicHost = publicHost
+    }
+
+    /// Gives every block a free loopback port, for tests and benchmarks that run beside a real sandbox.
+    public mutating func assignFreePorts() throws {
+        for port in DefaultPort.allCases { portOverrides[port] = try PortProbe.freePort() }
     }
 
     /// The port a block listens on once the offset is applied.

@@ -18,7 +18,7 @@ final class RunningSandbox: Sendable {
     init(reusing directory: TemporaryDirectory? = nil) async throws {
         let directory = try directory ?? TemporaryDirectory("sandbox-e2e")
         var configuration = SandboxConfiguration(dataDirectory: directory.file("data"), certsDirectory: directory.file("certs"))
-        configuration.portOverrides = [.pki: try PortProbe.freePort(), .overview: try PortProbe.freePort()]
+        try configuration.assignFreePorts()
         _ = try PKIBootstrap.ensure(configuration: configuration.pkiConfiguration(), force: false, now: Date())
         var logger = Logger(label: "e2e")
         logger.logLevel = .critical
@@ -31,6 +31,7 @@ final class RunningSandbox: Sendable {
         self.task = task
         do {
             // Generous: under a loaded CI machine, several debug-build sandboxes start at once.
+            // The overview answers 200 only once every block does (the security servers enrol first).
             try await BenchHTTP.waitHealthy(url: configuration.baseURL(.overview) + "/health", timeout: .seconds(60))
         } catch {
             // If a server could not start, its own error says why (a port clash, say), not the timeout.

@@ -15,12 +15,26 @@ struct SandboxUpTests {
         #expect(status == 200)
         let health = try JSONDecoder().decode(OverviewRouter.AggregateHealth.self, from: Data(body.utf8))
         #expect(health.status == "ok")
-        #expect(health.blocks.map(\.name) == ["pki"])
+        #expect(health.blocks.map(\.name) == ["pki", "ss-arcep", "ss-asin"])
         #expect(health.blocks.first?.url == sandbox.configuration.baseURL(.pki))
         let (_, french) = try await sandbox.get(sandbox.configuration.baseURL(.overview) + "/")
         #expect(french.contains("Brique") && french.contains("en marche"))
         let (_, english) = try await sandbox.get(sandbox.configuration.baseURL(.overview) + "/", headers: [("Accept-Language", "en-GB,en;q=0.9")])
         #expect(english.contains("Block") && english.contains("running"))
+        await sandbox.stop()
+    }
+
+    /// The security servers enrolled their keys with the PKI over HTTP and exchange signed messages; with
+    /// no registry listening behind ss-asin, the provider's fault travels back to the caller unchanged.
+    @Test func securityServersAreUpAndTalkToEachOther() async throws {
+        let sandbox = try await RunningSandbox()
+        let keys = sandbox.configuration.dataDirectory.appendingPathComponent("xroad/ss-asin/keys/sign-GOV-APIEX.pem")
+        #expect(FileManager.default.fileExists(atPath: keys.path))
+        let (status, body) = try await sandbox.get(
+            sandbox.configuration.baseURL(.securityServerARCEP) + "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies?rccm=x",
+            headers: [("X-Road-Client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI")])
+        #expect(status == 500)
+        #expect(body.contains("Server.ServerProxy.NetworkError"), "\(body)")
         await sandbox.stop()
     }
 

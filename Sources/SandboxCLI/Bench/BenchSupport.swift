@@ -28,7 +28,7 @@ struct BenchWorkspace {
     func startServer(logger: Logger) throws -> Server {
         var configuration = SandboxConfiguration(
             dataDirectory: root.appendingPathComponent("data"), certsDirectory: root.appendingPathComponent("certs"))
-        configuration.portOverrides = [.pki: try PortProbe.freePort(), .overview: try PortProbe.freePort()]
+        try configuration.assignFreePorts()
         _ = try PKIBootstrap.ensure(configuration: configuration.pkiConfiguration(), force: false, now: Date())
         let token = try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory)
         let server = try SandboxServer(configuration: configuration, adminToken: token, logger: logger)

@@ -36,11 +36,11 @@ enum StartupBench {
         return Figures(firstRun: median(firstRuns), existing: median(existing), idleResidentMiB: median(memory))
     }
 
-    /// An offset whose overview and PKI ports are both free.
+    /// An offset whose every block port is free.
     private static func freeOffset() throws -> Int {
         for _ in 0..<50 {
             let offset = Int.random(in: 20_000...40_000)
-            if PortProbe.isFree(port: 4000 + offset) && PortProbe.isFree(port: 8090 + offset) { return offset }
+            if DefaultPort.allCases.allSatisfy({ PortProbe.isFree(port: $0.rawValue + offset) }) { return offset }
         }
         throw CLIError("no free port pair found for the start-up measurement")
     }

@@ -11,6 +11,9 @@ struct SandboxOptions: ParsableArguments {
     @Option(help: "Trust material directory (written by `sandbox init`; profiles in <certs-dir>/profiles).")
     var certsDir: String = "certs"
 
+    @Option(help: "Fixtures directory (X-Road topology, registry records).")
+    var fixturesDir: String = "Fixtures"
+
     @Option(help: "Added to every default port, to run several sandboxes side by side.")
     var portOffset: Int = 0
 
@@ -18,9 +21,11 @@ struct SandboxOptions: ParsableArguments {
     var publicHost: String = "localhost"
 
     var configuration: SandboxConfiguration {
-        SandboxConfiguration(
+        var configuration = SandboxConfiguration(
             dataDirectory: URL(fileURLWithPath: dataDir), certsDirectory: URL(fileURLWithPath: certsDir),
             portOffset: portOffset, publicHost: publicHost)
+        configuration.fixturesDirectory = URL(fileURLWithPath: fixturesDir)
+        return configuration
     }
 
     func validate() throws {

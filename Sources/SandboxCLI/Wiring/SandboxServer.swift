@@ -7,13 +7,15 @@ import SandboxCore
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
+import XRoad
 
-/// One running block: its name, where it listens, and the application that serves it.
+/// One running block: its name, where it listens, and the service that serves it.
 struct RunningBlock: Sendable {
     let name: String
     let url: String
-    let port: Int
-    let application: Application<RouterResponder<SandboxRequestContext>>
+    /// Every port it listens on (a security server has two).
+    let ports: [Int]
+    let service: any Service
 }
 
 /// Builds every block that exists in one process. `sandbox up` runs them; tests and `sandbox bench` run
@@ -37,36 +39,45 @@ struct SandboxServer: Sendable {
         authority = try CertificateAuthority(
             configuration: configuration.pkiConfiguration(), preloadedTrust: trust, clock: VirtualClock(), logger: logger)
 
-        let readiness = Readiness(expected: 2, action: onAllRunning)
+        let topology = try XRoadWiring.topology(configuration)
+        let readiness = Readiness(expected: 2 + 2 * topology.securityServers.count, action: onAllRunning)
         func application(_ name: String, _ port: DefaultPort, _ router: Router<SandboxRequestContext>) -> RunningBlock {
-            var blockLogger = logger
-            blockLogger[metadataKey: "block"] = "\(name)"
             let app = Application(
                 router: router,
                 configuration: .init(address: .hostname(configuration.bindHost, port: configuration.port(port)), serverName: "interop-sandbox/\(name)"),
                 onServerRunning: { _ in await readiness.arrived() },
-                logger: blockLogger)
-            return RunningBlock(name: name, url: configuration.baseURL(port), port: configuration.port(port), application: app)
+                logger: Self.logger(logger, block: name))
+            return RunningBlock(name: name, url: configuration.baseURL(port), ports: [configuration.port(port)], service: app)
         }
         let pki = application("pki", .pki, PKIRouter.build(authority: authority, adminToken: adminToken, logger: logger))
+        let securityServers = try topology.securityServers.map { definition in
+            try XRoadWiring.securityServer(
+                definition.name, topology: topology, configuration: configuration, adminToken: adminToken,
+                logger: Self.logger(logger, block: definition.name), onServerRunning: { await readiness.arrived() })
+        }
         let overview = application(
             "overview", .overview,
-            OverviewRouter.build(blocks: [OverviewRouter.Block(name: "pki", url: pki.url)], logger: logger))
-        blocks = [overview, pki]
+            OverviewRouter.build(blocks: ([pki] + securityServers).map { OverviewRouter.Block(name: $0.name, url: $0.url) }, logger: logger))
+        blocks = [overview, pki] + securityServers
+    }
+
+    private static func logger(_ logger: Logger, block: String) -> Logger {
+        var blockLogger = logger
+        blockLogger[metadataKey: "block"] = "\(block)"
+        return blockLogger
     }
 
     /// Runs until SIGINT/SIGTERM (or until the task is cancelled), then shuts every server down gracefully.
     func run(logger: Logger) async throws {
         for block in blocks {
-            let port = block.port
-            guard PortProbe.isFree(host: configuration.bindHost, port: port) else {
+            for port in block.ports where !PortProbe.isFree(host: configuration.bindHost, port: port) {
                 throw CLIError(
                     "port \(port) (\(block.name)) is already in use: is another sandbox running? Stop it, or start this one with another --port-offset (e.g. 100)")
             }
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: blocks.map { .init(service: $0.application) },
+                services: blocks.map { .init(service: $0.service) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

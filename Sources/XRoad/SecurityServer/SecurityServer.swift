@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
 import SandboxCore
 
 /// One emulated security server: its place in the topology, its keys, and how to reach its peers. The
@@ -34,11 +35,16 @@ public struct SecurityServer: Sendable {
         topology.securityServer(named: name)!
     }
 
-    /// Requests to backends and to peers: redirects are returned to the caller, never followed (PR-REST §4.4).
+    /// Requests to backends and to peers: redirects are returned to the caller, never followed (PR-REST §4.4);
+    /// a refused connection fails at once, as X-Road's `NetworkError` does, instead of being retried until
+    /// the service timeout.
     static let httpClient: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        configuration.timeout.connect = .seconds(10)
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import Logging
+import SandboxCore
+import ServiceLifecycle
+
+/// A security server as a long-running service: it waits for the PKI, loads or enrols its keys over HTTP,
+/// then listens on its client side and its server side until shut down. Everything it needs arrives as
+/// URLs and addresses, so the same service runs inside `sandbox up` or alone in a container.
+public struct SecurityServerService: Service {
+    public struct Address: Sendable {
+        public let host: String
+        public let port: Int
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    let name: String
+    let topology: Topology
+    let keysDirectory: URL
+    let enrolment: PKIEnrolment
+    let peers: [String: String]
+    let clientSide: Address
+    let serverSide: Address
+    let errorStyle: XRoadErrorStyle
+    let logger: Logger
+    let onServerRunning: @Sendable () async -> Void
+
+    public init(
+        name: String, topology: Topology, keysDirectory: URL, enrolment: PKIEnrolment, peers: [String: String], clientSide: Address,
+        serverSide: Address, errorStyle: XRoadErrorStyle = .legacy, logger: Logger, onServerRunning: @escaping @Sendable () async -> Void = {}
+    ) throws {
+        guard topology.securityServer(named: name) != nil else {
+            throw EnrolmentError("the topology has no security server named \(name) (it has \(topology.securityServers.map(\.name).joined(separator: ", ")))")
+        }
+        self.name = name
+        self.topology = topology
+        self.keysDirectory = keysDirectory
+        self.enrolment = enrolment
+        self.peers = peers
+        self.clientSide = clientSide
+        self.serverSide = serverSide
+        self.errorStyle = errorStyle
+        self.logger = logger
+        self.onServerRunning = onServerRunning
+    }
+
+    public func run() async throws {
+        let keys = try await enrolWhenThePKIAnswers()
+        let server = SecurityServer(name: name, topology: topology, keys: keys, peers: peers, errorStyle: errorStyle, logger: logger)
+        let applications = [
+            Application(
+                router: SecurityServerRouters.clientSide(server, logger: logger),
+                configuration: .init(address: .hostname(clientSide.host, port: clientSide.port), serverName: "interop-sandbox/\(name)"),
+                onServerRunning: { _ in await onServerRunning() }, logger: logger),
+            Application(
+                router: SecurityServerRouters.serverSide(server, logger: logger),
+                configuration: .init(address: .hostname(serverSide.host, port: serverSide.port), serverName: "interop-sandbox/\(name)"),
+                onServerRunning: { _ in await onServerRunning() }, logger: logger),
+        ]
+        // Child tasks inherit the graceful-shutdown signal of the service group running this service.
+        try await withThrowingDiscardingTaskGroup { group in
+            for application in applications { group.addTask { try await application.runService() } }
+        }
+    }
+
+    /// The PKI may start in the same instant (one process) or a moment later (one container per block).
+    private func enrolWhenThePKIAnswers() async throws -> SecurityServerKeys {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                return try await SecurityServerKeys.loadOrEnrol(
+                    directory: keysDirectory, server: topology.securityServer(named: name)!, topology: topology, pki: enrolment)
+            } catch let error as EnrolmentError where ContinuousClock.now < deadline && error.description.hasPrefix("cannot reach") {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+}
