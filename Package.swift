@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "SandboxCrypto", targets: ["SandboxCrypto"]),
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "XRoad", targets: ["XRoad"]),
+        .library(name: "Registries", targets: ["Registries"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -94,11 +95,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "Registries",
+            dependencies: ["SandboxCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+
         // Floor 5: the `sandbox` command.
         .executableTarget(
             name: "SandboxCLI",
             dependencies: [
-                "SandboxCore", "SandboxCrypto", "PKI", "XRoad",
+                "SandboxCore", "SandboxCrypto", "PKI", "XRoad", "Registries",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -136,6 +143,14 @@ let package = Package(
                 "XRoad", "PKI", "SandboxCore", "SandboxCrypto", "SandboxTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RegistriesTests",
+            dependencies: [
+                "Registries", "SandboxCore", "SandboxTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -15,7 +15,7 @@ struct SandboxUpTests {
         #expect(status == 200)
         let health = try JSONDecoder().decode(OverviewRouter.AggregateHealth.self, from: Data(body.utf8))
         #expect(health.status == "ok")
-        #expect(health.blocks.map(\.name) == ["pki", "ss-arcep", "ss-asin"])
+        #expect(health.blocks.map(\.name) == ["pki", "ss-arcep", "ss-asin", "rccm", "ifu", "rnpp"])
         #expect(health.blocks.first?.url == sandbox.configuration.baseURL(.pki))
         let (_, french) = try await sandbox.get(sandbox.configuration.baseURL(.overview) + "/")
         #expect(french.contains("Brique") && french.contains("en marche"))
@@ -24,17 +24,21 @@ struct SandboxUpTests {
         await sandbox.stop()
     }
 
-    /// The security servers enrolled their keys with the PKI over HTTP and exchange signed messages; with
-    /// no registry listening behind ss-asin, the provider's fault travels back to the caller unchanged.
-    @Test func securityServersAreUpAndTalkToEachOther() async throws {
+    /// The e-service's question, end to end: ss-arcep signs, ss-asin verifies and asks the RCCM, the answer
+    /// comes back signed. The keys were enrolled with the PKI over HTTP at start.
+    @Test func aRegistryAnswersThroughBothSecurityServers() async throws {
         let sandbox = try await RunningSandbox()
         let keys = sandbox.configuration.dataDirectory.appendingPathComponent("xroad/ss-asin/keys/sign-GOV-APIEX.pem")
         #expect(FileManager.default.fileExists(atPath: keys.path))
-        let (status, body) = try await sandbox.get(
-            sandbox.configuration.baseURL(.securityServerARCEP) + "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies?rccm=x",
-            headers: [("X-Road-Client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI")])
-        #expect(status == 500)
-        #expect(body.contains("Server.ServerProxy.NetworkError"), "\(body)")
+        let client = ("X-Road-Client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI")
+        let base = sandbox.configuration.baseURL(.securityServerARCEP) + "/r1/BJ-SANDBOX/GOV"
+        let (status, body) = try await sandbox.get(base + "/APIEX/RCCM/companies?rccm=RB%2FCOT%2F24%20B%2000042", headers: [client])
+        #expect(status == 200, "\(body)")
+        #expect(body.contains("DÉMO TÉLÉCOM SARL") && body.contains("1000000042"))
+        let (personStatus, person) = try await sandbox.get(base + "/ANIP/RNPP/persons/1000000042", headers: [client])
+        #expect(personStatus == 200 && person.contains("AGOSSOU"))
+        let (missingStatus, missing) = try await sandbox.get(base + "/ANIP/RNPP/persons/1000000099", headers: [client])
+        #expect(missingStatus == 404 && missing.contains("PERSON_NOT_FOUND"), "a backend error passes through, without X-Road-Error")
         await sandbox.stop()
     }
 

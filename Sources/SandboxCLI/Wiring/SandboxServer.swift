@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PKI
+import Registries
 import SandboxCore
 import ServiceLifecycle
 import Synchronization
@@ -40,7 +41,13 @@ struct SandboxServer: Sendable {
             configuration: configuration.pkiConfiguration(), preloadedTrust: trust, clock: VirtualClock(), logger: logger)
 
         let topology = try XRoadWiring.topology(configuration)
-        let readiness = Readiness(expected: 2 + 2 * topology.securityServers.count, action: onAllRunning)
+        let registries: Registries
+        do {
+            registries = try Registries(fixturesDirectory: configuration.fixturesDirectory)
+        } catch {
+            throw CLIError("registries: \(error.description)")
+        }
+        let readiness = Readiness(expected: 5 + 2 * topology.securityServers.count, action: onAllRunning)
         func application(_ name: String, _ port: DefaultPort, _ router: Router<SandboxRequestContext>) -> RunningBlock {
             let app = Application(
                 router: router,
@@ -55,10 +62,16 @@ struct SandboxServer: Sendable {
                 definition.name, topology: topology, configuration: configuration, adminToken: adminToken,
                 logger: Self.logger(logger, block: definition.name), onServerRunning: { await readiness.arrived() })
         }
+        // The administrations' own systems, behind ss-asin.
+        let backends = [
+            application("rccm", .registryRCCM, RegistryRouters.rccm(registries, logger: Self.logger(logger, block: "rccm"))),
+            application("ifu", .registryIFU, RegistryRouters.ifu(registries, logger: Self.logger(logger, block: "ifu"))),
+            application("rnpp", .registryRNPP, RegistryRouters.rnpp(registries, logger: Self.logger(logger, block: "rnpp"))),
+        ]
         let overview = application(
             "overview", .overview,
-            OverviewRouter.build(blocks: ([pki] + securityServers).map { OverviewRouter.Block(name: $0.name, url: $0.url) }, logger: logger))
-        blocks = [overview, pki] + securityServers
+            OverviewRouter.build(blocks: ([pki] + securityServers + backends).map { OverviewRouter.Block(name: $0.name, url: $0.url) }, logger: logger))
+        blocks = [overview, pki] + securityServers + backends
     }
 
     private static func logger(_ logger: Logger, block: String) -> Logger {
