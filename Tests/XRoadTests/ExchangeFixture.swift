@@ -24,7 +24,8 @@ final class ExchangeFixture: Sendable {
         return logger
     }()
 
-    init(errorStyle: XRoadErrorStyle = .legacy) async throws {
+    /// - Parameter editTopology: changes to the committed topology's text, for tests that need another setting.
+    init(errorStyle: XRoadErrorStyle = .legacy, editTopology: (String) -> String = { $0 }) async throws {
         let directory = try TemporaryDirectory("xroad")
         var ports: [String: Int] = [:]
         for name in ["pki", "backend", "ss-arcep", "ss-arcep-server", "ss-asin", "ss-asin-server"] { ports[name] = try PortProbe.freePort() }
@@ -43,7 +44,7 @@ final class ExchangeFixture: Sendable {
         try await Self.waitHealthy(urls["pki"]! + "/health")
 
         let variables = ["registry.rccm": urls["backend"]!, "registry.ifu": urls["backend"]!, "registry.rnpp": urls["backend"]!]
-        let topology = try TopologyLoader.load(contentsOf: TopologyTests.fixtureURL, variables: variables)
+        let topology = try TopologyLoader.load(yaml: editTopology(try String(contentsOf: TopologyTests.fixtureURL, encoding: .utf8)), variables: variables)
         let enrolment = PKIEnrolment(baseURL: urls["pki"]!, adminToken: token)
         var servers: [String: SecurityServer] = [:]
         applications = []
@@ -84,6 +85,13 @@ final class ExchangeFixture: Sendable {
         throw TestFailure("\(url) did not become healthy")
     }
 
+    /// An information system's HTTP client: it sees redirects rather than following them.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     struct Reply {
         let status: Int
         let headers: HTTPHeaders
@@ -97,7 +105,7 @@ final class ExchangeFixture: Sendable {
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await Self.client.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 1 << 22)
         return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
     }
@@ -113,14 +121,20 @@ enum RegistryStub {
     static func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok" }
-        router.on("/v1/**", method: .get) { request, _ in try echo(request, body: "") }
+        router.on("/v1/**", method: .get) { request, _ in
+            switch request.uri.path {
+            case "/v1/companies/moved": return Response(status: .found, headers: [.location: "http://elsewhere.invalid/"])
+            case "/v1/companies/slow":
+                try await Task.sleep(for: .seconds(3))
+                return try echo(request, body: "late")
+            default: return try echo(request, body: "")
+            }
+        }
         router.on("/v1/**", method: .post) { request, _ in
             let body = try await request.body.collect(upTo: 1 << 20)
             return try echo(request, body: String(buffer: body))
         }
-        router.get("/redirect/v1/companies") { _, _ in
-            Response(status: .found, headers: [.location: "http://elsewhere.invalid/"])
-        }
+
         return router
     }
 

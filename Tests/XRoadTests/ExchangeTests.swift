@@ -97,6 +97,25 @@ struct ExchangeTests {
         await fixture.stop()
     }
 
+    @Test func redirectsAreReturnedNotFollowed() async throws {
+        let fixture = try await ExchangeFixture()
+        let reply = try await fixture.call("ss-arcep", .GET, companies + "/moved", headers: [eService])
+        #expect(reply.status == 302)
+        #expect(reply.header("Location") == "http://elsewhere.invalid/")
+        #expect(reply.header("x-road-request-hash") != nil)
+        await fixture.stop()
+    }
+
+    @Test func aSlowBackendHitsTheServiceTimeout() async throws {
+        let fixture = try await ExchangeFixture { yaml in
+            yaml.replacingOccurrences(of: "description: ${registry.rccm}/openapi.yaml\n    timeout: 60", with: "description: ${registry.rccm}/openapi.yaml\n    timeout: 1")
+        }
+        let reply = try await fixture.call("ss-arcep", .GET, companies + "/slow", headers: [eService, ("Accept-Language", "en")])
+        #expect(reply.header("X-Road-Error") == "Server.ServerProxy.IOError")
+        #expect(reply.header("X-Sandbox-Explain")?.contains("within 1 s") == true)
+        await fixture.stop()
+    }
+
     @Test func theNewCodeStyleIsASetting() async throws {
         let fixture = try await ExchangeFixture(errorStyle: .v78)
         let denied = try await fixture.call(
