@@ -52,6 +52,15 @@ final class RunningSandbox: Sendable {
         ["--data-dir", configuration.dataDirectory.path, "--certs-dir", configuration.certsDirectory.path, "--pki-url", configuration.baseURL(.pki)]
     }
 
+    func post(_ url: String, headers: [(String, String)] = [], body: String) async throws -> (Int, String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(string: body))
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
+    }
+
     func get(_ url: String, headers: [(String, String)] = []) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: url)
         for (name, value) in headers { request.headers.add(name: name, value: value) }

@@ -39,6 +39,20 @@ struct SandboxUpTests {
         #expect(personStatus == 200 && person.contains("AGOSSOU"))
         let (missingStatus, missing) = try await sandbox.get(base + "/ANIP/RNPP/persons/1000000099", headers: [client])
         #expect(missingStatus == 404 && missing.contains("PERSON_NOT_FOUND"), "a backend error passes through, without X-Road-Error")
+
+        // The tax status is a SOAP service: the same servers, message protocol 4.0.
+        let envelope = """
+            <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xrd="http://x-road.eu/xsd/xroad.xsd" \
+            xmlns:id="http://x-road.eu/xsd/identifiers" xmlns:ifu="http://dgi.sandbox.bj/ifu"><soapenv:Header>\
+            <xrd:client id:objectType="SUBSYSTEM"><id:xRoadInstance>BJ-SANDBOX</id:xRoadInstance><id:memberClass>GOV</id:memberClass><id:memberCode>ARCEP</id:memberCode><id:subsystemCode>AGREMENT-FAI</id:subsystemCode></xrd:client>\
+            <xrd:service id:objectType="SERVICE"><id:xRoadInstance>BJ-SANDBOX</id:xRoadInstance><id:memberClass>GOV</id:memberClass><id:memberCode>DGI</id:memberCode><id:subsystemCode>IFU</id:subsystemCode><id:serviceCode>getTaxpayer</id:serviceCode><id:serviceVersion>v1</id:serviceVersion></xrd:service>\
+            <xrd:id>e2e-1</xrd:id><xrd:protocolVersion>4.0</xrd:protocolVersion></soapenv:Header>\
+            <soapenv:Body><ifu:getTaxpayer><ifu>3202001001414</ifu></ifu:getTaxpayer></soapenv:Body></soapenv:Envelope>
+            """
+        let (soapStatus, taxes) = try await sandbox.post(
+            sandbox.configuration.baseURL(.securityServerARCEP) + "/", headers: [("Content-Type", "text/xml; charset=utf-8")], body: envelope)
+        #expect(soapStatus == 200)
+        #expect(taxes.contains("<status>IN_ARREARS</status>") && taxes.contains("xrd:requestHash"), "\(taxes)")
         await sandbox.stop()
     }
 

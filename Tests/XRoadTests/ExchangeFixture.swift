@@ -121,6 +121,19 @@ enum RegistryStub {
     static func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok" }
+        // A SOAP service that copies the X-Road header, as PR-MESS requires; "noheader" in the body leaves it out.
+        router.post("/") { request, _ -> Response in
+            let bytes = String(buffer: try await request.body.collect(upTo: 1 << 20))
+            guard let headerStart = bytes.range(of: "<soapenv:Header>"), let headerEnd = bytes.range(of: "</soapenv:Header>") else {
+                return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "no header")))
+            }
+            let header = bytes.contains("noheader") ? "" : String(bytes[headerStart.lowerBound..<headerEnd.upperBound])
+            let action = request.headers[.init("SOAPAction")!] ?? "none"
+            let leaked = request.headers[.init("X-Secret")!] == nil ? "no" : "yes"
+            let answer = #"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xrd="http://x-road.eu/xsd/xroad.xsd" xmlns:id="http://x-road.eu/xsd/identifiers">"# + header
+                + "<soapenv:Body><ifu:getTaxpayerResponse xmlns:ifu=\"http://dgi.sandbox.bj/ifu\"><found>true</found><action>\(action)</action><leaked>\(leaked)</leaked></ifu:getTaxpayerResponse></soapenv:Body></soapenv:Envelope>"
+            return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: answer)))
+        }
         router.on("/v1/**", method: .get) { request, _ in
             switch request.uri.path {
             case "/v1/companies/moved": return Response(status: .found, headers: [.location: "http://elsewhere.invalid/"])

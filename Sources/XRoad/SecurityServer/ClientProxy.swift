@@ -61,7 +61,7 @@ struct ClientProxy {
     // MARK: Steps
 
     /// `X-Road-Client`, last occurrence, registered on this server.
-    private func client(from headers: [(name: String, value: String)]) throws(XRoadFault) -> XRoadClientID {
+    func client(from headers: [(name: String, value: String)]) throws(XRoadFault) -> XRoadClientID {
         guard let text = RestHeaders.last("X-Road-Client", in: headers) else {
             throw XRoadFault(.clientProxy("InvalidClientIdentifier"), "The X-Road-Client header is missing", explain: .missingClientHeader)
         }
@@ -71,16 +71,21 @@ struct ClientProxy {
         } catch {
             throw XRoadFault(.clientProxy("InvalidClientIdentifier"), "Invalid X-Road-Client header: \(error.description)", explain: .malformedClientHeader(error.description))
         }
+        try requireRegistered(client)
+        return client
+    }
+
+    /// The client must be registered on this very server: the first support question of every X-Road forum.
+    func requireRegistered(_ client: XRoadClientID) throws(XRoadFault) {
         guard server.definition.clients.contains(client) else {
             throw XRoadFault(
                 .clientProxy("UnknownMember"), "Client '\(client)' not found",
                 explain: .unknownMember(client, thisServer: server.name, registeredOn: server.topology.securityServers(hosting: client).map(\.name)))
         }
-        return client
     }
 
     /// The security server hosting the provider, optionally the one `X-Road-Security-Server` names.
-    private func providerServer(for service: XRoadServiceID, requested: String?) throws(XRoadFault) -> Topology.SecurityServer {
+    func providerServer(for service: XRoadServiceID, requested: String?) throws(XRoadFault) -> Topology.SecurityServer {
         let hosts = server.topology.securityServers(hosting: service.provider)
         guard !hosts.isEmpty else {
             throw XRoadFault(
@@ -96,7 +101,7 @@ struct ClientProxy {
         return host
     }
 
-    private func collectBody(_ request: Request) async throws(XRoadFault) -> [UInt8] {
+    func collectBody(_ request: Request) async throws(XRoadFault) -> [UInt8] {
         do {
             return Array(try await request.body.collect(upTo: SecurityServer.maximumBodySize).readableBytesView)
         } catch {
@@ -105,12 +110,14 @@ struct ClientProxy {
     }
 
     /// What came back from the provider's security server: a signed message, or a fault to pass through.
-    private struct Answer {
+    struct Answer {
         var message = MultipartMessage(parts: [])
         var fault: Response?
     }
 
-    private func send(_ envelope: MultipartMessage, to provider: Topology.SecurityServer, requestID: String) async throws(XRoadFault) -> Answer {
+    func send(
+        _ envelope: MultipartMessage, to provider: Topology.SecurityServer, requestID: String, messageType: String = "REST", extraHeaders: [(String, String)] = []
+    ) async throws(XRoadFault) -> Answer {
         guard let base = server.peers[provider.name] else {
             throw XRoadFault(
                 .clientProxy("NetworkError"), "Could not connect to any target host (\(provider.id))", explain: .unreachablePeer(provider.name, url: nil))
@@ -119,7 +126,8 @@ struct ClientProxy {
         outgoing.method = .POST
         outgoing.headers.add(name: "Content-Type", value: envelope.contentType)
         outgoing.headers.add(name: "x-road-request-id", value: requestID)
-        outgoing.headers.add(name: "x-road-message-type", value: "REST")
+        outgoing.headers.add(name: "x-road-message-type", value: messageType)
+        for (name, value) in extraHeaders { outgoing.headers.add(name: name, value: value) }
         outgoing.headers.add(name: "x-hash-algorithm", value: "http://www.w3.org/2001/04/xmlenc#sha512")
         outgoing.headers.add(name: "x-proxy-version", value: "interop-sandbox")
         outgoing.body = .bytes(ByteBuffer(bytes: envelope.encoded()))
@@ -136,7 +144,7 @@ struct ClientProxy {
         if response.headers.first(name: "X-Road-Error") != nil || !contentType.lowercased().hasPrefix("multipart/") {
             // A fault from the provider's server: it travels back with its code, status and body unchanged.
             var headers = HTTPFields()
-            for header in response.headers where ["content-type", "x-road-error", "x-sandbox-explain"].contains(header.name.lowercased()) {
+            for header in response.headers where ["content-type", "x-road-error", "x-sandbox-explain", "soapaction"].contains(header.name.lowercased()) {
                 if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
             }
             return Answer(fault: Response(status: .init(code: Int(response.status.code)), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes))))

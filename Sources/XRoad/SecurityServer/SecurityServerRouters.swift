@@ -17,6 +17,12 @@ public enum SecurityServerRouters {
             router.on("/r1/**", method: method) { request, context in await proxy.handle(request, context: context) }
         }
         router.get("/health") { _, _ in "ok" }
+        // Everything else is the SOAP handler's, as in the implementation (a GET there is InvalidHttpMethod).
+        let soap = SoapClientProxy(server: server)
+        for method in restMethods {
+            router.on("/", method: method) { request, context in await soap.handle(request, context: context) }
+            router.on("/**", method: method) { request, context in await soap.handle(request, context: context) }
+        }
         return router
     }
 

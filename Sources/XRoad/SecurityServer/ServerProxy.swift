@@ -16,6 +16,7 @@ struct ServerProxy {
     let server: SecurityServer
 
     func handle(_ request: Request, context: SandboxRequestContext) async -> Response {
+        let isSOAP = request.headers[.init("x-road-message-type")!] == "SOAP"
         var accept: String?
         var language = Language.en
         do throws(XRoadFault) {
@@ -25,37 +26,53 @@ struct ServerProxy {
             } catch {
                 throw XRoadFault(.serverProxy("InternalError"), "Request body exceeds \(SecurityServer.maximumBodySize) bytes", explain: .bodyTooLarge)
             }
-            let (part, payload, client) = try verify(body, contentType: request.headers[.contentType] ?? "")
+            let opened = try open(body, contentType: request.headers[.contentType] ?? "")
+            guard let signer = SecurityServerKeys.member(of: opened.signer) else {
+                throw XRoadFault(.serverProxy("IncorrectCertificate"), "The signer certificate names no member", explain: .invalidSignature("no member id in \(opened.signer.subject)"))
+            }
+            if isSOAP {
+                guard let part = opened.parts.first(where: { $0.contentType == SoapParts.message }) else {
+                    throw XRoadFault(.serverProxy("InvalidMessage"), "The message has no SOAP part", explain: .invalidSignature("no text/xml part"))
+                }
+                return try await SoapServerProxy(server: server).serve(
+                    part.body, client: signer, originalContentType: request.headers[.init("x-original-content-type")!] ?? "",
+                    soapAction: request.headers[.init("x-original-soapaction")!] ?? "")
+            }
+            let (part, payload, client) = try restRequest(opened, signer: signer)
             accept = part.value("Accept")
             language = Language.negotiate(query: nil, acceptLanguage: part.value("Accept-Language"))
             return try await serve(part, body: payload, client: client)
         } catch {
-            server.logger.info("REST request refused", metadata: ["code": "\(error.code.spelled(.legacy))", "message": "\(error.message)"])
+            server.logger.info("request refused", metadata: ["code": "\(error.code.spelled(.legacy))", "message": "\(error.message)"])
+            if isSOAP { return SoapClientProxy.faultResponse(error, style: server.errorStyle, language: language) }
             return XRoadErrorResponse.response(error, style: server.errorStyle, accept: accept, language: language)
         }
     }
 
-    /// The envelope's signature, its signer's membership, and the request part inside.
-    private func verify(_ bytes: [UInt8], contentType: String) throws(XRoadFault) -> (RestRequestPart, [UInt8], XRoadClientID) {
+    /// The envelope, its signature and its signer's path to the sandbox root.
+    private func open(_ bytes: [UInt8], contentType: String) throws(XRoadFault) -> SignedEnvelope.Opened {
         let message: MultipartMessage
         do {
             message = try MultipartMessage.decode(bytes, contentTypeHeader: contentType)
         } catch {
             throw XRoadFault(.serverProxy("InvalidMessage"), "Malformed message: \(error.description)", explain: .invalidSignature(error.description))
         }
-        let opened: SignedEnvelope.Opened
         do {
-            opened = try SignedEnvelope.open(message, trustAnchor: server.keys.trustAnchor, at: server.clock.now())
+            return try SignedEnvelope.open(message, trustAnchor: server.keys.trustAnchor, at: server.clock.now())
         } catch {
             let code = error.kind == .untrustedSigner ? "SslAuthenticationFailed" : "InvalidSignatureValue"
             throw XRoadFault(.serverProxy(code), "Signature verification failed: \(error.description)", explain: .invalidSignature(error.description))
         }
+    }
+
+    /// The REST request part inside a verified envelope, its body, and its client (the signer's member's).
+    private func restRequest(_ opened: SignedEnvelope.Opened, signer: XRoadClientID) throws(XRoadFault) -> (RestRequestPart, [UInt8], XRoadClientID) {
         guard let part = opened.parts.first(where: { $0.contentType == RestEnvelopeParts.request }).flatMap({ RestRequestPart.parse($0.body) }),
             let clientText = part.value("X-Road-Client"), let client = try? XRoadClientID.parse(clientText)
         else {
             throw XRoadFault(.serverProxy("InvalidMessage"), "The message has no readable REST request part", explain: .invalidSignature("no rest-request part"))
         }
-        guard SecurityServerKeys.member(of: opened.signer) == client.member else {
+        guard signer == client.member else {
             let reason = "signed by \(opened.signer.subject), but the client is \(client)"
             throw XRoadFault(.serverProxy("IncorrectCertificate"), "Signer certificate is not issued to the client \(client)", explain: .invalidSignature(reason))
         }
