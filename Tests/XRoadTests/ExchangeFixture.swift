@@ -121,6 +121,16 @@ enum RegistryStub {
     static func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok" }
+        router.get("/ifu.wsdl") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/xml"],
+                body: .init(byteBuffer: ByteBuffer(string: #"<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"><wsdl:service name="s"><wsdl:port name="p"><soap:address location="http://10.0.0.7:9102/secret-backend"/></wsdl:port></wsdl:service></wsdl:definitions>"#)))
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: .init(byteBuffer: ByteBuffer(string: "openapi: 3.0.3\nservers:\n  - url: http://127.0.0.1:9101/v1\n  - url: http://{host}:9101/v2\npaths: {}\n")))
+        }
         // A SOAP service that copies the X-Road header, as PR-MESS requires; "noheader" in the body leaves it out.
         router.post("/") { request, _ -> Response in
             let bytes = String(buffer: try await request.body.collect(upTo: 1 << 20))

@@ -17,6 +17,10 @@ public enum SecurityServerRouters {
             router.on("/r1/**", method: method) { request, context in await proxy.handle(request, context: context) }
         }
         router.get("/health") { _, _ in "ok" }
+        router.get("/wsdl") { request, _ in await WSDLDownload.fetch(request, server: server) }
+        router.get("/listClients") { request, _ in
+            ListClients.response(topology: server.topology, instance: request.uri.queryParameters["xRoadInstance"].map(String.init), accept: request.headers[.accept])
+        }
         // Everything else is the SOAP handler's, as in the implementation (a GET there is InvalidHttpMethod).
         let soap = SoapClientProxy(server: server)
         for method in restMethods {

@@ -16,7 +16,8 @@ struct ServerProxy {
     let server: SecurityServer
 
     func handle(_ request: Request, context: SandboxRequestContext) async -> Response {
-        let isSOAP = request.headers[.init("x-road-message-type")!] == "SOAP"
+        let messageType = request.headers[.init("x-road-message-type")!]
+        let isSOAP = messageType == "SOAP" || messageType == "WSDL"
         var accept: String?
         var language = Language.en
         do throws(XRoadFault) {
@@ -30,6 +31,7 @@ struct ServerProxy {
             guard let signer = SecurityServerKeys.member(of: opened.signer) else {
                 throw XRoadFault(.serverProxy("IncorrectCertificate"), "The signer certificate names no member", explain: .invalidSignature("no member id in \(opened.signer.subject)"))
             }
+            if messageType == "WSDL" { return try await WSDLDownload.serve(opened, server: server) }
             if isSOAP {
                 guard let part = opened.parts.first(where: { $0.contentType == SoapParts.message }) else {
                     throw XRoadFault(.serverProxy("InvalidMessage"), "The message has no SOAP part", explain: .invalidSignature("no text/xml part"))
@@ -90,8 +92,16 @@ struct ServerProxy {
         guard server.definition.clients.contains(target.service.provider) else {
             throw XRoadFault(.serverProxy("UnknownService"), "Unknown service: \(target.service)", explain: .unknownService(target.service, known: []))
         }
-        let (service, _) = try server.topology.authorizeREST(client: client, service: target.service, method: part.method, servicePath: target.servicePath)
-        let backend = try await callBackend(part, body: body, service: service, target: target)
+        let backend: BackendAnswer
+        if RestMetaservices.codes.contains(target.service.serviceCode) {
+            let answer = try await RestMetaservices.answer(
+                target.service.serviceCode, method: part.method, query: target.query, provider: target.service.provider, client: client,
+                topology: server.topology)
+            backend = BackendAnswer(status: answer.status, headers: [.init("Content-Type", answer.contentType)], body: answer.body)
+        } else {
+            let (service, _) = try server.topology.authorizeREST(client: client, service: target.service, method: part.method, servicePath: target.servicePath)
+            backend = try await callBackend(part, body: body, service: service, target: target)
+        }
 
         var headers = backend.headers.filter {
             !RestHeaders.filtered.contains($0.name.lowercased()) && !RestHeaders.strippedFromResponse.contains($0.name.lowercased())
@@ -107,7 +117,8 @@ struct ServerProxy {
         var parts = [MultipartMessage.Part(contentType: RestEnvelopeParts.response, body: RestResponsePart(status: backend.status, headers: headers).bytes)]
         if !backend.body.isEmpty { parts.append(.init(contentType: RestEnvelopeParts.body, body: backend.body)) }
         guard let signer = server.keys.signer(for: target.service.provider) else {
-            throw XRoadFault(.serverProxy("CannotCreateSignature"), "No signing key for member \(target.service.provider.member)", explain: .noSigningKey(target.service.provider.member))
+            throw XRoadFault(
+                .serverProxy("CannotCreateSignature"), "No signing key for member \(target.service.provider.member)", explain: .noSigningKey(target.service.provider.member))
         }
         let envelope: MultipartMessage
         do {

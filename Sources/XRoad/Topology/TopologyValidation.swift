@@ -62,6 +62,9 @@ struct TopologyValidation {
             let place = "services[\(index)]"
             let parsed = try service(raw.id, at: "\(place).id")
             let id = XRoadServiceID(provider: parsed.provider, serviceCode: parsed.serviceCode, serviceVersion: raw.version)
+            guard !RestMetaservices.codes.union(["listClients", "getWsdl"]).contains(id.serviceCode) else {
+                throw TopologyError(place: "\(place).id", problem: "'\(id.serviceCode)' is reserved for a metaservice (X-Road 7.7 refuses it too)")
+            }
             guard servers.contains(where: { $0.clients.contains(id.provider) }) else {
                 throw TopologyError(place: "\(place).id", problem: "provider \(id.provider) is registered on no security server; add it to a server's clients")
             }
