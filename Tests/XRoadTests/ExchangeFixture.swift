@@ -54,7 +54,9 @@ final class ExchangeFixture: Sendable {
                 directory: directory.file("data/xroad/\(name)/keys"), server: definition, topology: topology, pki: enrolment)
             let server = SecurityServer(
                 name: name, topology: topology, keys: keys,
-                peers: ["ss-arcep": urls["ss-arcep-server"]!, "ss-asin": urls["ss-asin-server"]!], errorStyle: errorStyle, logger: Self.logger)
+                peers: ["ss-arcep": urls["ss-arcep-server"]!, "ss-asin": urls["ss-asin-server"]!],
+                messageLog: try SecurityServer.openMessageLog(directory: directory.file("data/xroad/\(name)"), server: definition),
+                tsaURL: urls["pki"]! + "/pki/v1/tsa", errorStyle: errorStyle, logger: Self.logger)
             servers[name] = server
             applications.append(
                 Application(router: SecurityServerRouters.clientSide(server, logger: Self.logger), configuration: .init(address: .hostname("127.0.0.1", port: ports[name]!)), logger: Self.logger))

@@ -44,7 +44,7 @@ enum XRoadWiring {
         var peers: [String: String] = [:]
         for (peer, peerPorts) in Self.ports { peers[peer] = configuration.baseURL(peerPorts.server) }
         let service = try SecurityServerService(
-            name: name, topology: topology, keysDirectory: configuration.dataDirectory.appendingPathComponent("xroad/\(name)/keys"),
+            name: name, topology: topology, directory: configuration.dataDirectory.appendingPathComponent("xroad/\(name)"),
             enrolment: PKIEnrolment(baseURL: configuration.baseURL(.pki), adminToken: adminToken.value), peers: peers,
             clientSide: .init(host: configuration.bindHost, port: configuration.port(ports.client)),
             serverSide: .init(host: configuration.bindHost, port: configuration.port(ports.server)),

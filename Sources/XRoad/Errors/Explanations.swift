@@ -74,3 +74,11 @@ extension XRoadFault.Explanation {
             english: "The provider server's response does not match the signed request (\(reason)). It was changed in transit or signed by the wrong member: it is rejected.")
     }
 }
+
+extension XRoadFault.Explanation {
+    static func loggingFailed(_ reason: String) -> Self {
+        .init(
+            french: "Le journal des messages n'a pas pu enregistrer l'échange (\(reason)) : X-Road refuse un échange qu'il ne peut pas prouver. Vérifiez le disque et que la PKI (TSA) répond.",
+            english: "The message log could not record the exchange (\(reason)): X-Road refuses an exchange it cannot prove. Check the disk and that the PKI (TSA) answers.")
+    }
+}

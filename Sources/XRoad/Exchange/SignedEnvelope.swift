@@ -84,6 +84,12 @@ public enum SignedEnvelope {
         return Array(xml.utf8)
     }
 
+    /// The manifest and signature of a sealed message (its last two parts).
+    public static func proof(of message: MultipartMessage) -> (manifest: [UInt8], signature: [UInt8]) {
+        guard message.parts.count >= 2 else { return ([], []) }
+        return (message.parts[message.parts.count - 2].body, message.parts[message.parts.count - 1].body)
+    }
+
     /// The file name a part has in the manifest and in ASiC containers.
     public static func fileName(_ contentType: String, index: Int) -> String {
         switch contentType {

@@ -53,9 +53,25 @@ struct ClientProxy {
             throw XRoadFault(.clientProxy("CannotCreateSignature"), "Failed to sign the request: \(error)", explain: .noSigningKey(client.member))
         }
 
+        let proof = SignedEnvelope.proof(of: envelope)
+        try await server.log(
+            .init(
+                queryID: messageID, requestID: requestID, isResponse: false, client: client, provider: target.service.provider,
+                service: target.service.headerValue, message: part.bytes, attachment: body.isEmpty ? nil : body, manifest: proof.manifest,
+                signature: proof.signature, status: nil),
+            side: XRoadErrorCode.clientProxy)
+
         let answer = try await send(envelope, to: provider, requestID: requestID)
         if let passthrough = answer.fault { return passthrough }
-        return try verifiedResponse(answer.message, request: part, body: body, client: client, target: target, messageID: messageID, requestID: requestID)
+        let (response, opened, responsePart, responseBody) = try verifiedResponse(
+            answer.message, request: part, body: body, client: client, target: target, messageID: messageID, requestID: requestID)
+        try await server.log(
+            .init(
+                queryID: messageID, requestID: requestID, isResponse: true, client: client, provider: target.service.provider,
+                service: target.service.headerValue, message: responsePart.bytes, attachment: responseBody.isEmpty ? nil : responseBody,
+                manifest: opened.manifest, signature: opened.signature, status: responsePart.status),
+            side: XRoadErrorCode.clientProxy)
+        return response
     }
 
     // MARK: Steps
@@ -159,7 +175,7 @@ struct ClientProxy {
     /// Checks the provider's signature, the request hash and the ids, then builds the answer to the IS.
     private func verifiedResponse(
         _ message: MultipartMessage, request: RestRequestPart, body: [UInt8], client: XRoadClientID, target: RestRequestTarget, messageID: String, requestID: String
-    ) throws(XRoadFault) -> Response {
+    ) throws(XRoadFault) -> (Response, SignedEnvelope.Opened, RestResponsePart, [UInt8]) {
         let opened: SignedEnvelope.Opened
         do {
             opened = try SignedEnvelope.open(message, trustAnchor: server.keys.trustAnchor, at: server.clock.now())
@@ -191,6 +207,7 @@ struct ClientProxy {
             headers.append(HTTPField(name: name, value: header.value))
         }
         let responseBody = opened.parts.first { $0.contentType == RestEnvelopeParts.body }?.body ?? []
-        return Response(status: .init(code: responsePart.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: responseBody)))
+        let response = Response(status: .init(code: responsePart.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: responseBody)))
+        return (response, opened, responsePart, responseBody)
     }
 }

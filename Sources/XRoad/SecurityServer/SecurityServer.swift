@@ -16,18 +16,48 @@ public struct SecurityServer: Sendable {
     public let errorStyle: XRoadErrorStyle
     public let clock: any SandboxClock
     public let logger: Logger
+    public let messageLog: MessageLog
+    public let timestamper: MessageLogTimestamper
 
+    /// - Parameters:
+    ///   - messageLog: this server's own log (its SQLite file).
+    ///   - tsaURL: the PKI's RFC 3161 endpoint, for the log's timestamps.
     public init(
-        name: String, topology: Topology, keys: SecurityServerKeys, peers: [String: String], errorStyle: XRoadErrorStyle = .legacy,
-        clock: any SandboxClock = SystemClock(), logger: Logger
+        name: String, topology: Topology, keys: SecurityServerKeys, peers: [String: String], messageLog: MessageLog, tsaURL: String,
+        errorStyle: XRoadErrorStyle = .legacy, clock: any SandboxClock = SystemClock(), logger: Logger
     ) {
         self.name = name
         self.topology = topology
         self.keys = keys
         self.peers = peers
+        self.messageLog = messageLog
+        self.timestamper = MessageLogTimestamper(log: messageLog, tsaURL: tsaURL)
         self.errorStyle = errorStyle
         self.clock = clock
         self.logger = logger
+    }
+
+    /// Opens `<directory>/messagelog.sqlite` with the server's metadata-only settings.
+    public static func openMessageLog(directory: URL, server: Topology.SecurityServer, clock: any SandboxClock = SystemClock()) throws -> MessageLog {
+        try SandboxFiles.ensureDirectory(directory)
+        return try MessageLog(url: directory.appendingPathComponent("messagelog.sqlite"), clock: clock, metadataOnly: Set(server.messageLog.metadataOnly))
+    }
+
+    /// Writes a record; in immediate mode, also time-stamps it before the exchange goes on.
+    /// - Throws: `LoggingFailed` / `TimestampingFailed` on the side that logs: an exchange that cannot be
+    ///   logged does not happen, as in X-Road.
+    func log(_ entry: MessageLog.Entry, side: (String) -> XRoadErrorCode) async throws(XRoadFault) {
+        do {
+            try messageLog.append(entry)
+        } catch {
+            throw XRoadFault(side("LoggingFailed"), "Failed to write the message log: \(error)", explain: .loggingFailed("\(error)"))
+        }
+        guard definition.messageLog.timestampInterval == 0 else { return }
+        do {
+            try await timestamper.stampPending()
+        } catch {
+            throw XRoadFault(side("TimestampingFailed"), "Failed to time-stamp the message log: \(error)", explain: .loggingFailed("\(error)"))
+        }
     }
 
     public var definition: Topology.SecurityServer {

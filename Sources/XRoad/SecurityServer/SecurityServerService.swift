@@ -19,7 +19,8 @@ public struct SecurityServerService: Service {
 
     let name: String
     let topology: Topology
-    let keysDirectory: URL
+    /// Holds `keys/` and `messagelog.sqlite`.
+    let directory: URL
     let enrolment: PKIEnrolment
     let peers: [String: String]
     let clientSide: Address
@@ -29,7 +30,7 @@ public struct SecurityServerService: Service {
     let onServerRunning: @Sendable () async -> Void
 
     public init(
-        name: String, topology: Topology, keysDirectory: URL, enrolment: PKIEnrolment, peers: [String: String], clientSide: Address,
+        name: String, topology: Topology, directory: URL, enrolment: PKIEnrolment, peers: [String: String], clientSide: Address,
         serverSide: Address, errorStyle: XRoadErrorStyle = .legacy, logger: Logger, onServerRunning: @escaping @Sendable () async -> Void = {}
     ) throws {
         guard topology.securityServer(named: name) != nil else {
@@ -37,7 +38,7 @@ public struct SecurityServerService: Service {
         }
         self.name = name
         self.topology = topology
-        self.keysDirectory = keysDirectory
+        self.directory = directory
         self.enrolment = enrolment
         self.peers = peers
         self.clientSide = clientSide
@@ -49,7 +50,11 @@ public struct SecurityServerService: Service {
 
     public func run() async throws {
         let keys = try await enrolWhenThePKIAnswers()
-        let server = SecurityServer(name: name, topology: topology, keys: keys, peers: peers, errorStyle: errorStyle, logger: logger)
+        let definition = topology.securityServer(named: name)!
+        let server = SecurityServer(
+            name: name, topology: topology, keys: keys, peers: peers,
+            messageLog: try SecurityServer.openMessageLog(directory: directory, server: definition),
+            tsaURL: enrolment.baseURL + "/pki/v1/tsa", errorStyle: errorStyle, logger: logger)
         let applications = [
             Application(
                 router: SecurityServerRouters.clientSide(server, logger: logger),
@@ -63,6 +68,22 @@ public struct SecurityServerService: Service {
         // Child tasks inherit the graceful-shutdown signal of the service group running this service.
         try await withThrowingDiscardingTaskGroup { group in
             for application in applications { group.addTask { try await application.runService() } }
+            if definition.messageLog.timestampInterval > 0 {
+                group.addTask { await Self.stampPeriodically(server, every: definition.messageLog.timestampInterval) }
+            }
+        }
+    }
+
+    /// X-Road's asynchronous time-stamping: one batch per interval, until shutdown (and a last one then).
+    private static func stampPeriodically(_ server: SecurityServer, every seconds: Int) async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            // Woken by shutdown too, so that stopping the sandbox never waits out an interval.
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(seconds)) }
+            do {
+                try await server.timestamper.stampPending()
+            } catch {
+                server.logger.warning("message log time-stamping failed; will retry", metadata: ["error": "\(error)"])
+            }
         }
     }
 
@@ -72,7 +93,7 @@ public struct SecurityServerService: Service {
         while true {
             do {
                 return try await SecurityServerKeys.loadOrEnrol(
-                    directory: keysDirectory, server: topology.securityServer(named: name)!, topology: topology, pki: enrolment)
+                    directory: directory.appendingPathComponent("keys"), server: topology.securityServer(named: name)!, topology: topology, pki: enrolment)
             } catch let error as EnrolmentError where ContinuousClock.now < deadline && error.description.hasPrefix("cannot reach") {
                 try await Task.sleep(for: .milliseconds(50))
             }

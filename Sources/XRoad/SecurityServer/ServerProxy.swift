@@ -37,13 +37,32 @@ struct ServerProxy {
                     throw XRoadFault(.serverProxy("InvalidMessage"), "The message has no SOAP part", explain: .invalidSignature("no text/xml part"))
                 }
                 return try await SoapServerProxy(server: server).serve(
-                    part.body, client: signer, originalContentType: request.headers[.init("x-original-content-type")!] ?? "",
+                    part.body, client: signer, proof: (opened.manifest, opened.signature),
+                    requestID: request.headers[.init("x-road-request-id")!] ?? "",
+                    originalContentType: request.headers[.init("x-original-content-type")!] ?? "",
                     soapAction: request.headers[.init("x-original-soapaction")!] ?? "")
             }
             let (part, payload, client) = try restRequest(opened, signer: signer)
             accept = part.value("Accept")
             language = Language.negotiate(query: nil, acceptLanguage: part.value("Accept-Language"))
-            return try await serve(part, body: payload, client: client)
+            let target = try RestRequestTarget.parse(part.target)
+            let queryID = part.value("X-Road-Id") ?? ""
+            let requestID = part.value("X-Road-Request-Id") ?? ""
+            try await server.log(
+                .init(
+                    queryID: queryID, requestID: requestID, isResponse: false, client: client, provider: target.service.provider,
+                    service: target.service.headerValue, message: part.bytes, attachment: payload.isEmpty ? nil : payload,
+                    manifest: opened.manifest, signature: opened.signature, status: nil),
+                side: XRoadErrorCode.serverProxy)
+            let (response, sealed, responsePart, responseBody) = try await serve(part, body: payload, client: client)
+            let proof = SignedEnvelope.proof(of: sealed)
+            try await server.log(
+                .init(
+                    queryID: queryID, requestID: requestID, isResponse: true, client: client, provider: target.service.provider,
+                    service: target.service.headerValue, message: responsePart.bytes, attachment: responseBody.isEmpty ? nil : responseBody,
+                    manifest: proof.manifest, signature: proof.signature, status: responsePart.status),
+                side: XRoadErrorCode.serverProxy)
+            return response
         } catch {
             server.logger.info("request refused", metadata: ["code": "\(error.code.spelled(.legacy))", "message": "\(error.message)"])
             if isSOAP { return SoapClientProxy.faultResponse(error, style: server.errorStyle, language: language) }
@@ -87,7 +106,7 @@ struct ServerProxy {
         return (part, payload, client)
     }
 
-    private func serve(_ part: RestRequestPart, body: [UInt8], client: XRoadClientID) async throws(XRoadFault) -> Response {
+    private func serve(_ part: RestRequestPart, body: [UInt8], client: XRoadClientID) async throws(XRoadFault) -> (Response, MultipartMessage, RestResponsePart, [UInt8]) {
         let target = try RestRequestTarget.parse(part.target)
         guard server.definition.clients.contains(target.service.provider) else {
             throw XRoadFault(.serverProxy("UnknownService"), "Unknown service: \(target.service)", explain: .unknownService(target.service, known: []))
@@ -114,7 +133,8 @@ struct ServerProxy {
             .init("x-road-request-id", part.value("X-Road-Request-Id") ?? ""),
             .init("x-road-request-hash", RequestHash.compute(headerPart: part.bytes, body: body)),
         ]
-        var parts = [MultipartMessage.Part(contentType: RestEnvelopeParts.response, body: RestResponsePart(status: backend.status, headers: headers).bytes)]
+        let responsePart = RestResponsePart(status: backend.status, headers: headers)
+        var parts = [MultipartMessage.Part(contentType: RestEnvelopeParts.response, body: responsePart.bytes)]
         if !backend.body.isEmpty { parts.append(.init(contentType: RestEnvelopeParts.body, body: backend.body)) }
         guard let signer = server.keys.signer(for: target.service.provider) else {
             throw XRoadFault(
@@ -126,8 +146,9 @@ struct ServerProxy {
         } catch {
             throw XRoadFault(.serverProxy("CannotCreateSignature"), "Failed to sign the response: \(error)", explain: .noSigningKey(target.service.provider.member))
         }
-        return Response(
+        let response = Response(
             status: .ok, headers: [.contentType: envelope.contentType], body: .init(byteBuffer: ByteBuffer(bytes: envelope.encoded())))
+        return (response, envelope, responsePart, backend.body)
     }
 
     private struct BackendAnswer {

@@ -56,6 +56,12 @@ struct SoapClientProxy {
         } catch {
             throw XRoadFault(.clientProxy("CannotCreateSignature"), "Failed to sign the request: \(error)", explain: .noSigningKey(client.member))
         }
+        let proof = SignedEnvelope.proof(of: envelope)
+        try await server.log(
+            .init(
+                queryID: messageID, requestID: requestID, isResponse: false, client: client, provider: service.provider, service: service.headerValue,
+                message: bytes, attachment: nil, manifest: proof.manifest, signature: proof.signature, status: nil),
+            side: XRoadErrorCode.clientProxy)
         let soapAction = request.headers[.init("SOAPAction")!] ?? ""
         let answer = try await rest.send(
             envelope, to: provider, requestID: requestID, messageType: "SOAP",
@@ -83,6 +89,11 @@ struct SoapClientProxy {
                 throw XRoadFault(.clientProxy("InconsistentResponse"), "Response is inconsistent with the request: \(reason)", explain: .inconsistent(reason))
             }
         }
+        try await server.log(
+            .init(
+                queryID: messageID, requestID: requestID, isResponse: true, client: client, provider: service.provider, service: service.headerValue,
+                message: part.body, attachment: nil, manifest: opened.manifest, signature: opened.signature, status: nil),
+            side: XRoadErrorCode.clientProxy)
         return Response(status: .ok, headers: [.contentType: "text/xml; charset=UTF-8"], body: .init(byteBuffer: ByteBuffer(bytes: part.body)))
     }
 }

@@ -14,9 +14,12 @@ struct SoapServerProxy {
     let server: SecurityServer
 
     /// Answers a verified SOAP request part sent by `client`'s member.
-    func serve(_ bytes: [UInt8], client signer: XRoadClientID, originalContentType: String, soapAction: String) async throws(XRoadFault) -> Response {
+    func serve(
+        _ bytes: [UInt8], client signer: XRoadClientID, proof: (manifest: [UInt8], signature: [UInt8]), requestID: String, originalContentType: String,
+        soapAction: String
+    ) async throws(XRoadFault) -> Response {
         let message = try SoapMessage.parse(bytes)
-        let (client, serviceID, _) = try message.requireRequestHeader()
+        let (client, serviceID, messageID) = try message.requireRequestHeader()
         guard client.member == signer.member else {
             throw XRoadFault(
                 .serverProxy("IncorrectCertificate"), "Signer certificate is not issued to the client \(client)",
@@ -28,6 +31,11 @@ struct SoapServerProxy {
                 explain: .unknownMember(client, thisServer: server.name, registeredOn: server.topology.securityServers(hosting: client).map(\.name)))
         }
         let service = try authorize(client: client, service: serviceID)
+        try await server.log(
+            .init(
+                queryID: messageID, requestID: requestID, isResponse: false, client: client, provider: service.id.provider,
+                service: service.id.headerValue, message: bytes, attachment: nil, manifest: proof.manifest, signature: proof.signature, status: nil),
+            side: XRoadErrorCode.serverProxy)
 
         var request = HTTPClientRequest(url: service.url)
         request.method = .POST
@@ -63,12 +71,20 @@ struct SoapServerProxy {
         guard let providerSigner = server.keys.signer(for: service.id.provider) else {
             throw XRoadFault(.serverProxy("CannotCreateSignature"), "No signing key for \(service.id.provider.member)", explain: .noSigningKey(service.id.provider.member))
         }
+        let envelope: MultipartMessage
         do {
-            let envelope = try SignedEnvelope.seal([.init(contentType: SoapParts.message, body: finalBytes)], by: providerSigner, at: server.clock.now())
-            return Response(status: .ok, headers: [.contentType: envelope.contentType], body: .init(byteBuffer: ByteBuffer(bytes: envelope.encoded())))
+            envelope = try SignedEnvelope.seal([.init(contentType: SoapParts.message, body: finalBytes)], by: providerSigner, at: server.clock.now())
         } catch {
             throw XRoadFault(.serverProxy("CannotCreateSignature"), "Failed to sign the response: \(error)", explain: .noSigningKey(service.id.provider.member))
         }
+        let responseProof = SignedEnvelope.proof(of: envelope)
+        try await server.log(
+            .init(
+                queryID: messageID, requestID: requestID, isResponse: true, client: client, provider: service.id.provider,
+                service: service.id.headerValue, message: finalBytes, attachment: nil, manifest: responseProof.manifest,
+                signature: responseProof.signature, status: nil),
+            side: XRoadErrorCode.serverProxy)
+        return Response(status: .ok, headers: [.contentType: envelope.contentType], body: .init(byteBuffer: ByteBuffer(bytes: envelope.encoded())))
     }
 
     /// The provider's checks for SOAP, in the implementation's order. SOAP services have service-level rights.

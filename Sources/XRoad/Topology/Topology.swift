@@ -25,6 +25,15 @@ public struct Topology: Sendable {
         public let name: String
         public let id: SecurityServerID
         public let clients: [XRoadClientID]
+        public let messageLog: MessageLogSettings
+    }
+
+    /// How a security server keeps its message log.
+    public struct MessageLogSettings: Sendable, Equatable {
+        /// Seconds between batch timestamps; 0 stamps every record at once (X-Road's `timestamp-immediately`).
+        public let timestampInterval: Int
+        /// Clients whose records keep metadata only (no message body), as `message-body-logging` per subsystem.
+        public let metadataOnly: [XRoadClientID]
     }
 
     public enum ServiceType: String, Sendable, Codable, CaseIterable {

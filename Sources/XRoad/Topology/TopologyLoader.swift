@@ -88,6 +88,11 @@ struct TopologyFile: Decodable {
         let owner: String
         let code: String
         let clients: [String]?
+        let messageLog: MessageLog?
+    }
+    struct MessageLog: Decodable {
+        let timestampInterval: Int?
+        let metadataOnly: [String]?
     }
     struct Endpoint: Decodable {
         let method: String

@@ -54,7 +54,22 @@ struct TopologyValidation {
                 }
                 clients.append(clientID)
             }
-            servers.append(.init(name: raw.name, id: SecurityServerID(owner: owner, serverCode: raw.code), clients: clients))
+            let interval = raw.messageLog?.timestampInterval ?? 60
+            guard (0...86_400).contains(interval) else {
+                throw TopologyError(place: "\(place).messageLog.timestampInterval", problem: "must be 0 (immediate) to 86400 seconds")
+            }
+            var metadataOnly: [XRoadClientID] = []
+            for (logIndex, text) in (raw.messageLog?.metadataOnly ?? []).enumerated() {
+                let clientID = try client(text, at: "\(place).messageLog.metadataOnly[\(logIndex)]")
+                guard known.contains(clientID) else {
+                    throw TopologyError(place: "\(place).messageLog.metadataOnly[\(logIndex)]", problem: "\(clientID) is not declared under members")
+                }
+                metadataOnly.append(clientID)
+            }
+            servers.append(
+                .init(
+                    name: raw.name, id: SecurityServerID(owner: owner, serverCode: raw.code), clients: clients,
+                    messageLog: .init(timestampInterval: interval, metadataOnly: metadataOnly)))
         }
 
         var services: [Topology.Service] = []

@@ -1,0 +1,158 @@
+import Foundation
+import SandboxCore
+import SandboxCrypto
+
+/// A security server's message log (UG-SS §11, data model `logrecord`): every request and response it
+/// signed or verified, with the signature, in its own SQLite file. Records are linked by a hash chain —
+/// each record's hash covers the previous one's and its signature's — so that a changed or removed record
+/// shows; batches of records are then time-stamped by the PKI's TSA (see ``MessageLogTimestamper``).
+public final class MessageLog: Sendable {
+    public struct Entry: Sendable {
+        public let queryID: String
+        public let requestID: String
+        public let isResponse: Bool
+        public let client: XRoadClientID
+        /// The provider subsystem (for SOAP, REST and metaservices alike).
+        public let provider: XRoadClientID
+        public let service: String
+        /// The REST request/response part or the SOAP message.
+        public let message: [UInt8]
+        /// The REST body; nil when empty or when the client's records keep metadata only.
+        public let attachment: [UInt8]?
+        public let manifest: [UInt8]
+        public let signature: [UInt8]
+        public let status: Int?
+    }
+
+    public struct Record: Sendable {
+        public let id: Int64
+        public let entry: Entry
+        public let createdAt: Date
+        public let signatureHash: String
+        public let previousHash: String
+        public let recordHash: String
+        public let timestampID: Int64?
+    }
+
+    let database: Database
+    let clock: any SandboxClock
+    /// Clients whose message bodies are not kept (metadata-only logging).
+    let metadataOnly: Set<XRoadClientID>
+
+    static let migrations = [
+        Migration(
+            version: 1,
+            sql: """
+                CREATE TABLE records (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    query_id TEXT NOT NULL,
+                    x_request_id TEXT NOT NULL,
+                    response INTEGER NOT NULL,
+                    client TEXT NOT NULL,
+                    member_class TEXT NOT NULL,
+                    member_code TEXT NOT NULL,
+                    subsystem_code TEXT,
+                    service TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    message BLOB NOT NULL,
+                    attachment BLOB,
+                    manifest BLOB NOT NULL,
+                    signature BLOB NOT NULL,
+                    signature_hash TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    record_hash TEXT NOT NULL,
+                    status INTEGER,
+                    timestamp_id INTEGER REFERENCES timestamps(id)
+                );
+                CREATE INDEX records_by_query ON records (query_id, member_class, member_code, subsystem_code);
+                CREATE INDEX records_unstamped ON records (timestamp_id) WHERE timestamp_id IS NULL;
+                CREATE TABLE timestamps (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    created_at INTEGER NOT NULL,
+                    token BLOB NOT NULL,
+                    hash_chain BLOB NOT NULL
+                );
+                """),
+    ]
+
+    /// The first record's "previous" hash.
+    static let genesis = String(repeating: "0", count: 64)
+
+    public init(url: URL, clock: any SandboxClock, metadataOnly: Set<XRoadClientID> = []) throws {
+        database = try Database(path: url.path, migrations: Self.migrations)
+        self.clock = clock
+        self.metadataOnly = metadataOnly
+    }
+
+    /// Appends a record at the end of the chain.
+    @discardableResult
+    public func append(_ entry: Entry) throws -> Int64 {
+        let signatureHash = Hex.encode(DigestAlgorithm.sha256.hash(entry.signature), uppercase: false)
+        // Metadata-only applies to the subsystems of this server, on either side of the exchange.
+        let keepBody = !metadataOnly.contains(entry.client) && !metadataOnly.contains(entry.provider)
+        return try database.transaction { transaction in
+            let previous = try transaction.queryOne("SELECT record_hash FROM records ORDER BY id DESC LIMIT 1").map { try $0.string("record_hash") } ?? Self.genesis
+            let recordHash = Self.chain(previous: previous, signatureHash: signatureHash)
+            try transaction.execute(
+                """
+                INSERT INTO records (query_id, x_request_id, response, client, member_class, member_code, subsystem_code, service, created_at,
+                    message, attachment, manifest, signature, signature_hash, previous_hash, record_hash, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(entry.queryID), .text(entry.requestID), .integer(entry.isResponse ? 1 : 0), .text(entry.client.headerValue),
+                    .text(entry.client.memberClass), .text(entry.client.memberCode), entry.client.subsystemCode.map { .text($0) } ?? .null,
+                    .text(entry.service), .integer(Int64(clock.now().timeIntervalSince1970 * 1000)),
+                    .blob(keepBody ? entry.message : []), keepBody ? entry.attachment.map { .blob($0) } ?? .null : .null,
+                    .blob(entry.manifest), .blob(entry.signature), .text(signatureHash), .text(previous), .text(recordHash),
+                    entry.status.map { .integer(Int64($0)) } ?? .null,
+                ])
+            return try transaction.queryOne("SELECT last_insert_rowid() AS id").map { try $0.int("id") } ?? 0
+        }
+    }
+
+    /// SHA-256 over the previous record's hash and this record's signature hash, in hex.
+    static func chain(previous: String, signatureHash: String) -> String {
+        Hex.encode(DigestAlgorithm.sha256.hash(Array((previous + "\n" + signatureHash).utf8)), uppercase: false)
+    }
+
+    /// Records of one exchange, as `/asic` looks them up.
+    public func records(queryID: String, client: XRoadClientID) throws -> [Record] {
+        try database.query(
+            "SELECT * FROM records WHERE query_id = ? AND member_class = ? AND member_code = ? AND subsystem_code IS ? ORDER BY id",
+            [.text(queryID), .text(client.memberClass), .text(client.memberCode), client.subsystemCode.map { .text($0) } ?? .null]
+        ).map(Self.record)
+    }
+
+    /// The latest records, newest first.
+    public func recent(limit: Int) throws -> [Record] {
+        try database.query("SELECT * FROM records ORDER BY id DESC LIMIT ?", [.integer(Int64(max(1, min(limit, 1000))))]).map(Self.record)
+    }
+
+    /// Recomputes the chain from the first record; returns the id of the first record that breaks it.
+    public func firstBrokenLink() throws -> Int64? {
+        var previous = Self.genesis
+        for row in try database.query("SELECT id, signature, previous_hash, record_hash FROM records ORDER BY id") {
+            let signatureHash = Hex.encode(DigestAlgorithm.sha256.hash(try row.blob("signature")), uppercase: false)
+            let expected = Self.chain(previous: previous, signatureHash: signatureHash)
+            guard try row.string("previous_hash") == previous, try row.string("record_hash") == expected else { return try row.int("id") }
+            previous = expected
+        }
+        return nil
+    }
+
+    static func record(_ row: Row) throws -> Record {
+        let client = try XRoadClientID.parse(try row.string("client"))
+        let attachment: [UInt8]? = { if case .blob(let bytes) = row["attachment"] { return bytes } else { return nil } }()
+        return Record(
+            id: try row.int("id"),
+            entry: Entry(
+                queryID: try row.string("query_id"), requestID: try row.string("x_request_id"), isResponse: try row.int("response") == 1,
+                client: client, provider: (try? XRoadServiceID.parse(try row.string("service")))?.provider ?? client,
+                service: try row.string("service"), message: try row.blob("message"), attachment: attachment,
+                manifest: try row.blob("manifest"), signature: try row.blob("signature"), status: row.optionalInt("status").map { Int($0) }),
+            createdAt: Date(timeIntervalSince1970: Double(try row.int("created_at")) / 1000),
+            signatureHash: try row.string("signature_hash"), previousHash: try row.string("previous_hash"),
+            recordHash: try row.string("record_hash"), timestampID: row.optionalInt("timestamp_id"))
+    }
+}
