@@ -96,6 +96,7 @@ public enum SignedEnvelope {
         case RestEnvelopeParts.request: "message.http"
         case RestEnvelopeParts.response: "message.http"
         case RestEnvelopeParts.body: "attachment1"
+        case SoapParts.message: "message.xml"
         default: "part\(index + 1)"
         }
     }

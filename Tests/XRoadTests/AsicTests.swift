@@ -1,0 +1,112 @@
+import AsyncHTTPClient
+import Foundation
+import SandboxCore
+import NIOCore
+import NIOHTTP1
+import SandboxCrypto
+import SandboxTesting
+import Testing
+@testable import XRoad
+
+/// `/asic`: the evidence of an exchange, checked with unzip and openssl only.
+@Suite("ASiC-E containers from the message log")
+struct AsicTests {
+    static let client = "xRoadInstance=BJ-SANDBOX&memberClass=GOV&memberCode=ARCEP&subsystemCode=AGREMENT-FAI"
+
+    func download(_ fixture: ExchangeFixture, _ url: String, into directory: TemporaryDirectory, as name: String) async throws -> ExchangeFixture.Reply {
+        let request = HTTPClientRequestBuilder(url: fixture.urls["ss-arcep"]! + url)
+        let (status, headers, bytes) = try await request.fetch()
+        try directory.write(name, bytes)
+        return ExchangeFixture.Reply(status: status, headers: headers, body: String(decoding: bytes, as: UTF8.self))
+    }
+
+    @Test func aRequestContainerVerifiesWithUnzipAndOpenSSL() async throws {
+        let fixture = try await ExchangeFixture(editTopology: MessageLogTests.immediate)
+        let call = try await fixture.call(
+            "ss-arcep", .POST, "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies/search", headers: [("X-Road-Client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI"), ("Content-Type", "application/json")],
+            body: #"{"name":"fibre"}"#)
+        let queryID = try #require(call.header("x-road-id"))
+        let work = try TemporaryDirectory("asic")
+        let single = try await download(fixture, "/asic?queryId=\(queryID)&\(Self.client)&requestOnly&unique", into: work, as: "request.asice")
+        #expect(single.status == 200)
+        #expect(single.header("Content-Type") == AsicContainer.mimeType)
+        let listing = try Process.output("/usr/bin/unzip", ["-Z1", "request.asice"], in: work.url)
+        #expect(listing.split(separator: "\n").first == "mimetype")
+        #expect(listing.contains("message.http") && listing.contains("attachment1") && listing.contains("META-INF/signature.p7s") && listing.contains("META-INF/timestamp.tst"))
+        _ = try Process.output("/usr/bin/unzip", ["-o", "-q", "request.asice", "-d", "x"], in: work.url)
+        #expect(try String(contentsOf: work.file("x/attachment1"), encoding: .utf8) == #"{"name":"fibre"}"#)
+        #expect(try String(contentsOf: work.file("x/mimetype"), encoding: .utf8) == AsicContainer.mimeType)
+
+        // 1. The signature covers the manifest; 2. the manifest lists the SHA-512 of each file; 3. the
+        // timestamp covers the hash chain, which lists the signature's SHA-256.
+        try work.write("chain.pem", try String(contentsOf: fixture.directory.file("certs/chain.pem"), encoding: .utf8))
+        let signature = try OpenSSLCommand.run(
+            ["cms", "-verify", "-binary", "-inform", "DER", "-in", "x/META-INF/signature.p7s", "-content", "x/META-INF/ASiCManifest.xml", "-CAfile", "chain.pem", "-purpose", "any", "-out", "/dev/null"],
+            in: work.url)
+        #expect(signature.all.contains("Verification successful"), "\(signature)")
+        let manifest = try String(contentsOf: work.file("x/META-INF/ASiCManifest.xml"), encoding: .utf8)
+        for file in ["message.http", "attachment1"] {
+            let digest = Data(DigestAlgorithm.sha512.hash(Array(try Data(contentsOf: work.file("x/\(file)"))))).base64EncodedString()
+            #expect(manifest.contains(#"URI="\#(file)""#) && manifest.contains(digest), "\(file)")
+        }
+        let stamp = try OpenSSLCommand.run(
+            ["ts", "-verify", "-token_in", "-in", "x/META-INF/timestamp.tst", "-data", "x/META-INF/ts-hashchain.xml", "-CAfile", "chain.pem"], in: work.url)
+        #expect(stamp.all.contains("Verification: OK"), "\(stamp)")
+        let signatureHash = Hex.encodeLower(DigestAlgorithm.sha256.hash(Array(try Data(contentsOf: work.file("x/META-INF/signature.p7s")))))
+        #expect(try String(contentsOf: work.file("x/META-INF/ts-hashchain.xml"), encoding: .utf8).contains(signatureHash))
+
+        let both = try await download(fixture, "/asic?queryId=\(queryID)&\(Self.client)", into: work, as: "both.zip")
+        #expect(both.header("Content-Type") == "application/zip")
+        let names = try Process.output("/usr/bin/unzip", ["-Z1", "both.zip"], in: work.url)
+        #expect(names.contains("\(queryID)-request-") && names.contains("\(queryID)-response-"))
+        await fixture.stop()
+    }
+
+    @Test func pendingTimestampsAndBadQueries() async throws {
+        let fixture = try await ExchangeFixture()  // batch interval 60 s: nothing stamped yet
+        let call = try await fixture.call("ss-arcep", .GET, "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies", headers: [("X-Road-Client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI")])
+        let queryID = try #require(call.header("x-road-id"))
+        let work = try TemporaryDirectory("asic")
+        let pending = try await download(fixture, "/asic?queryId=\(queryID)&\(Self.client)", into: work, as: "p")
+        #expect(pending.status == 404 && pending.body == "Some message signatures have not been timestamped yet!")
+        let forced = try await download(fixture, "/asic?queryId=\(queryID)&\(Self.client)&force", into: work, as: "f.zip")
+        #expect(forced.status == 200)
+        let unknown = try await download(fixture, "/asic?queryId=nope&\(Self.client)", into: work, as: "u")
+        #expect(unknown.status == 404)
+        let missing = try await download(fixture, "/asic?queryId=\(queryID)", into: work, as: "m")
+        #expect(missing.status == 400 && missing.body.hasPrefix("Missing parameter"))
+        let notUnique = try await download(fixture, "/asic?queryId=\(queryID)&\(Self.client)&unique", into: work, as: "n")
+        #expect(notUnique.status == 400)
+        await fixture.stop()
+    }
+}
+
+extension Hex {
+    static func encodeLower(_ bytes: [UInt8]) -> String { encode(bytes, uppercase: false) }
+}
+
+extension Process {
+    /// Runs a command and returns its standard output.
+    static func output(_ executable: String, _ arguments: [String], in directory: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A GET that returns raw bytes and headers (the fixture's `call` decodes text).
+struct HTTPClientRequestBuilder {
+    let url: String
+    func fetch() async throws -> (Int, HTTPHeaders, [UInt8]) {
+        let response = try await ExchangeFixture.client.execute(.init(url: url), timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 24)
+        return (Int(response.status.code), response.headers, Array(bytes.readableBytesView))
+    }
+}
