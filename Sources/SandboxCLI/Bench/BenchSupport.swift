@@ -22,6 +22,7 @@ struct BenchWorkspace {
         let authority: CertificateAuthority
         let adminToken: String
         let pkiURL: String
+        let configuration: SandboxConfiguration
         let task: Task<Void, any Error>
     }
 
@@ -33,7 +34,7 @@ struct BenchWorkspace {
         let token = try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory)
         let server = try SandboxServer(configuration: configuration, adminToken: token, logger: logger)
         let task = Task { try await server.run(logger: logger) }
-        return Server(authority: server.authority, adminToken: token.value, pkiURL: configuration.baseURL(.pki), task: task)
+        return Server(authority: server.authority, adminToken: token.value, pkiURL: configuration.baseURL(.pki), configuration: configuration, task: task)
     }
 }
 
@@ -85,6 +86,46 @@ enum BenchHTTP {
         let elapsed = ContinuousClock.now - start
         if failed > 0 { throw CLIError("\(failed) requests to \(url) failed") }
         return Double(completed) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}
+
+/// Throughput and latency of GET requests, for comparing a path with and without X-Road in between.
+struct LoadFigures {
+    let perSecond: Double
+    let p50: Duration
+    let p99: Duration
+}
+
+extension BenchHTTP {
+    /// `concurrency` clients sending GET `url` for `seconds`; every answer must be 200.
+    static func load(url: String, headers: [(String, String)], seconds: Double, concurrency: Int) async throws -> LoadFigures {
+        let start = ContinuousClock.now
+        let end = start + .milliseconds(Int(seconds * 1000))
+        let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    var mine: [Duration] = []
+                    while ContinuousClock.now < end {
+                        var request = HTTPClientRequest(url: url)
+                        for (name, value) in headers { request.headers.add(name: name, value: value) }
+                        let sent = ContinuousClock.now
+                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                        _ = try await response.body.collect(upTo: 1 << 20)
+                        guard response.status == .ok else { throw CLIError("GET \(url) answered \(response.status.code)") }
+                        mine.append(ContinuousClock.now - sent)
+                    }
+                    return mine
+                }
+            }
+            var all: [Duration] = []
+            for try await some in group { all += some }
+            return all.sorted()
+        }
+        let elapsed = ContinuousClock.now - start
+        guard !latencies.isEmpty else { throw CLIError("no request to \(url) completed") }
+        return LoadFigures(
+            perSecond: Double(latencies.count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18),
+            p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)])
     }
 }
 

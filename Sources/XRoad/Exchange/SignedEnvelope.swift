@@ -1,11 +1,13 @@
 import Foundation
 import SandboxCrypto
+import Synchronization
 
 /// A member's key and certificate (profile `xroad-sign`), with the issuers to embed.
 public struct SigningIdentity: Sendable {
     public let member: XRoadClientID
     public let certificate: Certificate
     public let key: PrivateKey
+    /// The certificate's issuers up to the root (kept for verifiers; not embedded in every signature).
     public let chain: [Certificate]
 
     public init(member: XRoadClientID, certificate: Certificate, key: PrivateKey, chain: [Certificate]) {
@@ -28,9 +30,11 @@ public enum SignedEnvelope {
     /// The parts, then the manifest and the signature.
     public static func seal(_ parts: [MultipartMessage.Part], by signer: SigningIdentity, at time: Date) throws -> MultipartMessage {
         let manifest = Self.manifest(for: parts)
+        // Only the signer's certificate is embedded, as in X-Road's signatures: verifiers know the CA chain,
+        // and every embedded certificate costs a decode on each message.
         let signature = try CAdESSignature.sign(
             digest: DigestAlgorithm.sha512.hash(manifest), digestAlgorithm: .sha512, signer: signer.certificate, key: signer.key,
-            chain: signer.chain, signingTime: time)
+            chain: [], signingTime: time)
         return MultipartMessage(parts: parts + [.init(contentType: manifestType, body: manifest), .init(contentType: signatureType, body: try signature.der)])
     }
 
@@ -44,8 +48,10 @@ public enum SignedEnvelope {
     }
 
     /// Checks the manifest against the parts, the signature over the manifest, and the signer's path to
-    /// `trustAnchor` at `time`.
-    public static func open(_ message: MultipartMessage, trustAnchor: Certificate, at time: Date) throws(EnvelopeError) -> Opened {
+    /// `trustAnchor` (through `intermediates`) at `time`; `trustedSigners` remembers signers already checked.
+    public static func open(
+        _ message: MultipartMessage, trustAnchor: Certificate, intermediates: [Certificate] = [], at time: Date, trustedSigners: TrustedSigners? = nil
+    ) throws(EnvelopeError) -> Opened {
         guard message.parts.count >= 3, message.parts[message.parts.count - 2].contentType == manifestType,
             message.parts[message.parts.count - 1].contentType == signatureType
         else { throw EnvelopeError(.malformed, "the message does not end with a manifest and a signature part") }
@@ -61,9 +67,12 @@ public enum SignedEnvelope {
         guard signature.messageDigest == DigestAlgorithm.sha512.hash(manifest), signature.isSignatureValid(with: signer) else {
             throw EnvelopeError(.invalidSignature, "the signature does not verify over the manifest")
         }
-        let path = try? PathValidation.verify(signer, trustAnchors: [trustAnchor], intermediates: embedded, at: time)
-        guard let path, path.isValid else {
-            throw EnvelopeError(.untrustedSigner, "the signer \(signer.subject) has no valid path to the sandbox root (\(path?.errorText ?? "unverifiable"))")
+        if trustedSigners?.contains(signer, at: time) != true {
+            let path = try? PathValidation.verify(signer, trustAnchors: [trustAnchor], intermediates: embedded + intermediates, at: time)
+            guard let path, path.isValid else {
+                throw EnvelopeError(.untrustedSigner, "the signer \(signer.subject) has no valid path to the sandbox root (\(path?.errorText ?? "unverifiable"))")
+            }
+            trustedSigners?.remember(signer, at: time)
         }
         return Opened(parts: parts, signer: signer, manifest: manifest, signature: signatureBytes)
     }
@@ -98,6 +107,26 @@ public enum SignedEnvelope {
         case RestEnvelopeParts.body: "attachment1"
         case SoapParts.message: "message.xml"
         default: "part\(index + 1)"
+        }
+    }
+}
+
+/// Signing certificates whose path to the root was checked recently: the signature is verified on every
+/// message, the chain once per few minutes per signer (as X-Road caches OCSP answers for a while).
+public final class TrustedSigners: Sendable {
+    private let checked = Mutex<[[UInt8]: Date]>([:])
+    let lifetime: TimeInterval
+
+    public init(lifetime: TimeInterval = 300) { self.lifetime = lifetime }
+
+    func contains(_ certificate: Certificate, at time: Date) -> Bool {
+        checked.withLock { $0[certificate.der].map { time < $0 } ?? false } && certificate.isValid(at: time)
+    }
+
+    func remember(_ certificate: Certificate, at time: Date) {
+        checked.withLock { entries in
+            if entries.count > 1000 { entries.removeAll() }
+            entries[certificate.der] = time.addingTimeInterval(lifetime)
         }
     }
 }

@@ -9,6 +9,12 @@ public struct SecurityServerKeys: Sendable {
     public let trustAnchor: Certificate
     public let authentication: SigningIdentity
     public let signing: [XRoadClientID: SigningIdentity]
+    /// CA certificates between members' certificates and the root (the PKI's issuing CA).
+    public var intermediates: [Certificate] {
+        var seen: [Certificate] = []
+        for identity in signing.values { for certificate in identity.chain where certificate != trustAnchor && !seen.contains(certificate) { seen.append(certificate) } }
+        return seen
+    }
 
     /// The signing identity of `client`'s member.
     public func signer(for client: XRoadClientID) -> SigningIdentity? { signing[client.member] }

@@ -45,7 +45,7 @@ enum WSDLDownload {
             if let passthrough = answer.fault { return passthrough }
             let opened: SignedEnvelope.Opened
             do {
-                opened = try SignedEnvelope.open(answer.message, trustAnchor: server.keys.trustAnchor, at: server.clock.now())
+                opened = try server.open(answer.message)
             } catch {
                 throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(error.description)", explain: .inconsistent(error.description))
             }

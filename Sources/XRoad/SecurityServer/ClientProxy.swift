@@ -178,7 +178,7 @@ struct ClientProxy {
     ) throws(XRoadFault) -> (Response, SignedEnvelope.Opened, RestResponsePart, [UInt8]) {
         let opened: SignedEnvelope.Opened
         do {
-            opened = try SignedEnvelope.open(message, trustAnchor: server.keys.trustAnchor, at: server.clock.now())
+            opened = try server.open(message)
         } catch {
             throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(error.description)", explain: .inconsistent(error.description))
         }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import SandboxCore
+import SandboxCrypto
 
 /// One emulated security server: its place in the topology, its keys, and how to reach its peers. The
 /// same value serves the client side (information systems → this server, port 8080/8081) and the server
@@ -18,6 +19,9 @@ public struct SecurityServer: Sendable {
     public let logger: Logger
     public let messageLog: MessageLog
     public let timestamper: MessageLogTimestamper
+    /// Signers whose certificate path was checked in the last minutes.
+    let trustedSigners = TrustedSigners()
+    let intermediates: [Certificate]
 
     /// - Parameters:
     ///   - messageLog: this server's own log (its SQLite file).
@@ -29,12 +33,18 @@ public struct SecurityServer: Sendable {
         self.name = name
         self.topology = topology
         self.keys = keys
+        self.intermediates = keys.intermediates
         self.peers = peers
         self.messageLog = messageLog
         self.timestamper = MessageLogTimestamper(log: messageLog, tsaURL: tsaURL)
         self.errorStyle = errorStyle
         self.clock = clock
         self.logger = logger
+    }
+
+    /// Verifies a message from a peer server against the sandbox root.
+    func open(_ message: MultipartMessage) throws(EnvelopeError) -> SignedEnvelope.Opened {
+        try SignedEnvelope.open(message, trustAnchor: keys.trustAnchor, intermediates: intermediates, at: clock.now(), trustedSigners: trustedSigners)
     }
 
     /// Opens `<directory>/messagelog.sqlite` with the server's metadata-only settings.

@@ -79,7 +79,7 @@ struct ServerProxy {
             throw XRoadFault(.serverProxy("InvalidMessage"), "Malformed message: \(error.description)", explain: .invalidSignature(error.description))
         }
         do {
-            return try SignedEnvelope.open(message, trustAnchor: server.keys.trustAnchor, at: server.clock.now())
+            return try server.open(message)
         } catch {
             let code = error.kind == .untrustedSigner ? "SslAuthenticationFailed" : "InvalidSignatureValue"
             throw XRoadFault(.serverProxy(code), "Signature verification failed: \(error.description)", explain: .invalidSignature(error.description))

@@ -70,7 +70,7 @@ struct SoapClientProxy {
 
         let opened: SignedEnvelope.Opened
         do {
-            opened = try SignedEnvelope.open(answer.message, trustAnchor: server.keys.trustAnchor, at: server.clock.now())
+            opened = try server.open(answer.message)
         } catch {
             throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(error.description)", explain: .inconsistent(error.description))
         }
