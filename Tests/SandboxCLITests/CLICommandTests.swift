@@ -1,4 +1,7 @@
 import ArgumentParser
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
 import Foundation
 import PKI
 import SandboxCore
@@ -159,4 +162,41 @@ struct CLICommandTests {
 func runCommand<Command: AsyncParsableCommand>(_ type: Command.Type, _ arguments: [String]) async throws {
     var command = try Command.parse(arguments)
     try await command.run()
+}
+
+@Suite("sandbox xroad commands")
+struct XRoadCLITests {
+    @Test func callLogAndVerifyAsic() async throws {
+        let sandbox = try await RunningSandbox()
+        let server = ["--server-url", sandbox.configuration.baseURL(.securityServerARCEP)]
+        try await runCommand(XRoadCallCommand.self, server + ["GOV/APIEX/RCCM/companies", "?rccm=RB/COT/24 B 00042", "--header", "X-Road-Issue: AGR-FAI-2026-000042"])
+        await #expect(throws: ExitCode(1)) {
+            try await runCommand(XRoadCallCommand.self, server + ["GOV/ANIP/RNPP/persons", "/1000000042", "--client", "COM/BJ-0000000001/PORTAIL"])
+        }
+        await #expect(throws: (any Error).self) { try await runCommand(XRoadCallCommand.self, server + ["GOV/APIEX"]) }
+        #expect(XRoadCallCommand.encoded("?rccm=RB/COT/24 B 00042") == "?rccm=RB%2FCOT%2F24%20B%2000042")
+        try await runCommand(XRoadLogCommand.self, server)
+
+        // The exchange's evidence, downloaded and verified offline.
+        let (_, listing) = try await sandbox.get(sandbox.configuration.baseURL(.securityServerARCEP) + "/sandbox/messagelog?limit=10")
+        let records = try #require((try JSONSerialization.jsonObject(with: Data(listing.utf8)) as? [String: Any])?["records"] as? [[String: Any]])
+        let answered = try #require(records.first { $0["direction"] as? String == "response" && ($0["client"] as? String)?.hasSuffix("AGREMENT-FAI") == true })
+        let queryID = try #require(answered["queryId"] as? String)
+        let work = try TemporaryDirectory("asic-cli")
+        var request = HTTPClientRequest(
+            url: sandbox.configuration.baseURL(.securityServerARCEP) + "/asic?queryId=\(queryID)&xRoadInstance=BJ-SANDBOX&memberClass=GOV&memberCode=ARCEP&subsystemCode=AGREMENT-FAI&force")
+        request.method = .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        #expect(response.status == .ok)
+        let zip = try await response.body.collect(upTo: 1 << 22)
+        try work.write("exchange.zip", Array(zip.readableBytesView))
+        let certs = ["--certs-dir", sandbox.configuration.certsDirectory.path]
+        try await runCommand(VerifyAsicCommand.self, certs + [work.path("exchange.zip")])
+        var tampered = Array(zip.readableBytesView)
+        let marker = Array("00042".utf8)
+        if let index = (0..<(tampered.count - marker.count)).first(where: { Array(tampered[$0..<($0 + marker.count)]) == marker }) { tampered[index] = UInt8(ascii: "9") }
+        try work.write("tampered.zip", tampered)
+        await #expect(throws: (any Error).self) { try await runCommand(VerifyAsicCommand.self, certs + [work.path("tampered.zip")]) }
+        await sandbox.stop()
+    }
 }

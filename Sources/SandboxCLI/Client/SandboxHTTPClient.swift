@@ -13,11 +13,14 @@ struct SandboxHTTPClient: Sendable {
         let status: Int
         let contentType: String
         let body: [UInt8]
+        var headers: [(String, String)] = []
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String? = nil) async throws -> Reply {
+    /// - Parameter path: appended to `baseURL` (give an empty base URL to pass a whole URL).
+    func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
@@ -26,10 +29,12 @@ struct SandboxHTTPClient: Sendable {
         do {
             response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         } catch {
-            throw CLIError("cannot reach \(baseURL): \(error). Is `sandbox up` running (and on this port offset)?")
+            throw CLIError("cannot reach \(baseURL.isEmpty ? path : baseURL): \(error). Is `sandbox up` running (and on this port offset)?")
         }
         let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
-        return Reply(status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type") ?? "", body: Array(bytes.readableBytesView))
+        return Reply(
+            status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type") ?? "", body: Array(bytes.readableBytesView),
+            headers: response.headers.map { ($0.name, $0.value) })
     }
 
     /// Sends JSON and decodes JSON, throwing the server's problem detail on any non-2xx answer.

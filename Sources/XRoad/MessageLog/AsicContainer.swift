@@ -48,3 +48,17 @@ public enum AsicContainer {
         return xml + "</manifest:manifest>\n"
     }
 }
+
+extension AsicContainer {
+    /// The files of a ZIP, by path (for the `.asice` containers inside a `/asic` download).
+    public static func entries(of data: Data) throws -> [(String, Data)] {
+        let archive = try Archive(data: data, accessMode: .read)
+        var files: [(String, Data)] = []
+        for entry in archive where entry.type == .file && entry.uncompressedSize < 64 << 20 {
+            var bytes = Data()
+            _ = try archive.extract(entry, skipCRC32: false) { bytes.append($0) }
+            files.append((entry.path, bytes))
+        }
+        return files
+    }
+}

@@ -19,6 +19,7 @@ public enum SecurityServerRouters {
         router.get("/health") { _, _ in "ok" }
         router.get("/wsdl") { request, _ in await WSDLDownload.fetch(request, server: server) }
         router.get("/asic") { request, _ in await AsicDownload.response(request, server: server) }
+        router.get("/sandbox/messagelog") { request, _ in MessageLogListing.response(request, server: server) }
         router.get("/listClients") { request, _ in
             ListClients.response(topology: server.topology, instance: request.uri.queryParameters["xRoadInstance"].map(String.init), accept: request.headers[.accept])
         }
