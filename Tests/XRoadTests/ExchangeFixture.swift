@@ -16,6 +16,7 @@ final class ExchangeFixture: Sendable {
     let topology: Topology
     let urls: [String: String]
     let servers: [String: SecurityServer]
+    let authority: CertificateAuthority
     let tasks: [Task<Void, any Error>]
 
     static let logger: Logger = {
@@ -70,6 +71,7 @@ final class ExchangeFixture: Sendable {
         self.topology = topology
         self.urls = urls
         self.servers = servers
+        self.authority = authority
         self.tasks = tasks
     }
 

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
+import PKI
+import SandboxCrypto
 import Testing
 @testable import XRoad
 
@@ -113,6 +115,22 @@ struct ExchangeTests {
         let reply = try await fixture.call("ss-arcep", .GET, companies + "/slow", headers: [eService, ("Accept-Language", "en")])
         #expect(reply.header("X-Road-Error") == "Server.ServerProxy.IOError")
         #expect(reply.header("X-Sandbox-Explain")?.contains("within 1 s") == true)
+        await fixture.stop()
+    }
+
+    /// A member whose signing certificate is revoked can no longer call: the provider asks the PKI's OCSP.
+    @Test func aRevokedSigningCertificateIsRefused() async throws {
+        let fixture = try await ExchangeFixture()
+        let arcep = try #require(fixture.servers["ss-arcep"]?.keys.signing[try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP")])
+        _ = try fixture.authority.revoke(serial: arcep.certificate.serialNumber, reason: .keyCompromise, at: nil)
+        let reply = try await fixture.call("ss-arcep", .GET, companies, headers: [eService, ("Accept-Language", "en")])
+        #expect(reply.status == 500)
+        #expect(reply.header("X-Road-Error") == "Server.ServerProxy.CertValidation")
+        #expect(try json(reply.body)["message"] as? String == "OCSP response indicates certificate status is REVOKED")
+        #expect(reply.header("X-Sandbox-Explain")?.contains("revoked") == true)
+        // Another member of the same server is not affected.
+        let portal = try await fixture.call("ss-arcep", .GET, companies + "/", headers: [("X-Road-Client", "BJ-SANDBOX/COM/BJ-0000000001/PORTAIL")])
+        #expect(portal.status == 200)
         await fixture.stop()
     }
 

@@ -65,6 +65,7 @@ struct ClientProxy {
         if let passthrough = answer.fault { return passthrough }
         let (response, opened, responsePart, responseBody) = try verifiedResponse(
             answer.message, request: part, body: body, client: client, target: target, messageID: messageID, requestID: requestID)
+        try await server.requireGoodSigner(opened, side: XRoadErrorCode.clientProxy)
         try await server.log(
             .init(
                 queryID: messageID, requestID: requestID, isResponse: true, client: client, provider: target.service.provider,

@@ -21,6 +21,8 @@ public struct SecurityServer: Sendable {
     public let timestamper: MessageLogTimestamper
     /// Signers whose certificate path was checked in the last minutes.
     let trustedSigners = TrustedSigners()
+    /// The signers' OCSP status, from the PKI.
+    let signerStatus: SignerStatus
     let intermediates: [Certificate]
 
     /// - Parameters:
@@ -37,6 +39,7 @@ public struct SecurityServer: Sendable {
         self.peers = peers
         self.messageLog = messageLog
         self.timestamper = MessageLogTimestamper(log: messageLog, tsaURL: tsaURL)
+        self.signerStatus = SignerStatus(ocspURL: tsaURL.replacingOccurrences(of: "/pki/v1/tsa", with: "/pki/v1/ocsp"))
         self.errorStyle = errorStyle
         self.clock = clock
         self.logger = logger
@@ -45,6 +48,11 @@ public struct SecurityServer: Sendable {
     /// Verifies a message from a peer server against the sandbox root.
     func open(_ message: MultipartMessage) throws(EnvelopeError) -> SignedEnvelope.Opened {
         try SignedEnvelope.open(message, trustAnchor: keys.trustAnchor, intermediates: intermediates, at: clock.now(), trustedSigners: trustedSigners)
+    }
+
+    /// The signer of a verified message must have a good OCSP status.
+    func requireGoodSigner(_ opened: SignedEnvelope.Opened, side: (String) -> XRoadErrorCode) async throws(XRoadFault) {
+        try await signerStatus.requireGood(opened.signer, issuers: intermediates, trustAnchor: keys.trustAnchor, now: clock.now(), side: side)
     }
 
     /// Opens `<directory>/messagelog.sqlite` with the server's metadata-only settings.

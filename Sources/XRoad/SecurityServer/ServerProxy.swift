@@ -28,6 +28,7 @@ struct ServerProxy {
                 throw XRoadFault(.serverProxy("InternalError"), "Request body exceeds \(SecurityServer.maximumBodySize) bytes", explain: .bodyTooLarge)
             }
             let opened = try open(body, contentType: request.headers[.contentType] ?? "")
+            try await server.requireGoodSigner(opened, side: XRoadErrorCode.serverProxy)
             guard let signer = SecurityServerKeys.member(of: opened.signer) else {
                 throw XRoadFault(.serverProxy("IncorrectCertificate"), "The signer certificate names no member", explain: .invalidSignature("no member id in \(opened.signer.subject)"))
             }

@@ -74,6 +74,7 @@ struct SoapClientProxy {
         } catch {
             throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(error.description)", explain: .inconsistent(error.description))
         }
+        try await server.requireGoodSigner(opened, side: XRoadErrorCode.clientProxy)
         guard SecurityServerKeys.member(of: opened.signer) == service.provider.member, let part = opened.parts.first(where: { $0.contentType == SoapParts.message }) else {
             throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature", explain: .inconsistent("signed by \(opened.signer.subject)"))
         }

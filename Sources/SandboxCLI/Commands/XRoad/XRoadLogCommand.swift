@@ -46,11 +46,12 @@ struct XRoadLogCommand: AsyncParsableCommand {
         print("\(listing.summary.server): \(listing.records.count) records, hash chain \(listing.summary.chainIntact == "yes" ? "intact / intacte" : "BROKEN / ROMPUE")")
         let byQuery = Dictionary(grouping: listing.records, by: \.queryId)
         for record in listing.records.reversed() where record.direction == "response" || byQuery[record.queryId]?.count == 1 {
-            let request = byQuery[record.queryId]?.first { $0.direction == "request" }
+            let request = record.direction == "response" ? byQuery[record.queryId]?.first { $0.direction == "request" } : nil
             let elapsed = request.flatMap { start in Self.milliseconds(from: start.createdAt, to: record.createdAt) }.map { String(format: "%.1f ms", $0) } ?? "—"
-            let status = record.status.map(String.init) ?? (record.direction == "request" ? "pending" : "—")
+            // A request without a logged response was refused or failed on the way (see its X-Road-Error).
+            let status = record.status.map(String.init) ?? (record.direction == "request" ? "no answer" : "—")
             let flags = [record.timestamped ? "timestamped" : "awaiting timestamp", record.bodyLogged ? nil : "metadata only"].compactMap { $0 }.joined(separator: ", ")
-            print("  \(record.createdAt)  \(status.padding(toLength: 7, withPad: " ", startingAt: 0)) \(elapsed.padding(toLength: 9, withPad: " ", startingAt: 0)) \(record.client) → \(record.service)")
+            print("  \(record.createdAt)  \(status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(elapsed.padding(toLength: 9, withPad: " ", startingAt: 0)) \(record.client) → \(record.service)")
             print("      X-Road-Id \(record.queryId)  (\(flags))")
         }
         print("\nASiC: curl -o exchange.zip '\(base)/asic?queryId=<X-Road-Id>&xRoadInstance=…&memberClass=…&memberCode=…&subsystemCode=…'")
