@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -53,19 +54,26 @@ final class ExchangeFixture: Sendable {
             let definition = topology.securityServer(named: name)!
             let keys = try await SecurityServerKeys.loadOrEnrol(
                 directory: directory.file("data/xroad/\(name)/keys"), server: definition, topology: topology, pki: enrolment)
-            let server = SecurityServer(
+            let server = try SecurityServer(
                 name: name, topology: topology, keys: keys,
-                peers: ["ss-arcep": urls["ss-arcep-server"]!, "ss-asin": urls["ss-asin-server"]!],
+                peers: ["ss-arcep": "https://127.0.0.1:\(ports["ss-arcep-server"]!)", "ss-asin": "https://127.0.0.1:\(ports["ss-asin-server"]!)"],
                 messageLog: try SecurityServer.openMessageLog(directory: directory.file("data/xroad/\(name)"), server: definition),
                 tsaURL: urls["pki"]! + "/pki/v1/tsa", errorStyle: errorStyle, logger: Self.logger)
             servers[name] = server
             applications.append(
                 Application(router: SecurityServerRouters.clientSide(server, logger: Self.logger), configuration: .init(address: .hostname("127.0.0.1", port: ports[name]!)), logger: Self.logger))
             applications.append(
-                Application(router: SecurityServerRouters.serverSide(server, logger: Self.logger), configuration: .init(address: .hostname("127.0.0.1", port: ports[name + "-server"]!)), logger: Self.logger))
+                Application(
+                    router: SecurityServerRouters.serverSide(server, logger: Self.logger), server: try .tls(.http1(), tlsConfiguration: server.peerTLS.server),
+                    configuration: .init(address: .hostname("127.0.0.1", port: ports[name + "-server"]!)), logger: Self.logger))
         }
         tasks += applications.map { application in Task { try await application.runService() } }
-        for name in ["ss-arcep", "ss-arcep-server", "ss-asin", "ss-asin-server", "backend"] { try await Self.waitHealthy(urls[name]! + "/health") }
+        for name in ["ss-arcep", "ss-asin", "backend"] { try await Self.waitHealthy(urls[name]! + "/health") }
+        // The server sides speak mutual TLS: wait until they accept connections.
+        for name in ["ss-arcep-server", "ss-asin-server"] {
+            let deadline = Date().addingTimeInterval(60)
+            while PortProbe.isFree(port: ports[name]!), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        }
         urls["root"] = directory.path("certs")
         self.directory = directory
         self.topology = topology

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
+import NIOCore
+import NIOSSL
 import PKI
 import SandboxCrypto
 import Testing
@@ -140,6 +142,25 @@ struct ExchangeTests {
             "ss-arcep", .GET, "/r1/BJ-SANDBOX/GOV/ANIP/RNPP/persons/1", headers: [("X-Road-Client", "BJ-SANDBOX/COM/BJ-0000000001/PORTAIL")])
         #expect(denied.header("X-Road-Error") == "server.serverproxy.access_denied")
         #expect(denied.status == 500)
+        await fixture.stop()
+    }
+}
+
+/// The server side accepts only security servers with a certificate from the sandbox PKI.
+@Suite("Mutual TLS between security servers")
+struct PeerTLSTests {
+    @Test func aClientWithoutACertificateIsRefusedAndOneFromTheSandboxIsAccepted() async throws {
+        let fixture = try await ExchangeFixture()
+        let url = fixture.urls["ss-asin-server"]!.replacingOccurrences(of: "http://", with: "https://") + "/health"
+        var anonymous = TLSConfiguration.makeClientConfiguration()
+        anonymous.certificateVerification = .none
+        var request = HTTPClientRequest(url: url)
+        request.tlsConfiguration = anonymous
+        await #expect(throws: (any Error).self) { _ = try await HTTPClient.shared.execute(request, timeout: .seconds(10)) }
+
+        request.tlsConfiguration = try #require(fixture.servers["ss-arcep"]).peerTLS.client
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        #expect(response.status == .ok)
         await fixture.stop()
     }
 }

@@ -42,7 +42,8 @@ enum XRoadWiring {
             throw CLIError("the topology names a security server \(name), but the sandbox has ports only for \(Self.ports.keys.sorted().joined(separator: ", "))")
         }
         var peers: [String: String] = [:]
-        for (peer, peerPorts) in Self.ports { peers[peer] = configuration.baseURL(peerPorts.server) }
+        // The server sides speak mutual TLS with the servers' xroad-auth certificates.
+        for (peer, peerPorts) in Self.ports { peers[peer] = "https://\(configuration.publicHost):\(configuration.port(peerPorts.server))" }
         let service = try SecurityServerService(
             name: name, topology: topology, directory: configuration.dataDirectory.appendingPathComponent("xroad/\(name)"),
             enrolment: PKIEnrolment(baseURL: configuration.baseURL(.pki), adminToken: adminToken.value), peers: peers,

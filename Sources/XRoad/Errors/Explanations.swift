@@ -82,3 +82,11 @@ extension XRoadFault.Explanation {
             english: "The message log could not record the exchange (\(reason)): X-Road refuses an exchange it cannot prove. Check the disk and that the PKI (TSA) answers.")
     }
 }
+
+extension XRoadFault.Explanation {
+    static func tlsFailed(_ peer: String, _ reason: String) -> Self {
+        .init(
+            french: "La connexion TLS mutuelle avec \(peer) a échoué (\(reason)). Les deux serveurs doivent présenter un certificat d'authentification (xroad-auth) de la même PKI : après un `sandbox init --force`, redémarrez-les tous.",
+            english: "Mutual TLS with \(peer) failed (\(reason)). Both servers must present an authentication certificate (xroad-auth) from the same PKI: after `sandbox init --force`, restart them all.")
+    }
+}

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import SandboxCore
 import SandboxCrypto
 
@@ -141,6 +142,7 @@ struct ClientProxy {
         }
         var outgoing = HTTPClientRequest(url: base + "/")
         outgoing.method = .POST
+        outgoing.tlsConfiguration = server.peerTLS.client
         outgoing.headers.add(name: "Content-Type", value: envelope.contentType)
         outgoing.headers.add(name: "x-road-request-id", value: requestID)
         outgoing.headers.add(name: "x-road-message-type", value: messageType)
@@ -153,6 +155,10 @@ struct ClientProxy {
         do {
             response = try await SecurityServer.httpClient.execute(outgoing, timeout: .seconds(120))
             bytes = Array(try await response.body.collect(upTo: SecurityServer.maximumBodySize + (1 << 20)).readableBytesView)
+        } catch let error as NIOSSLError {
+            throw XRoadFault(.clientProxy("SslAuthenticationFailed"), "TLS handshake failed: \(error)", explain: .tlsFailed(provider.name, "\(error)"))
+        } catch let error as BoringSSLError {
+            throw XRoadFault(.clientProxy("SslAuthenticationFailed"), "TLS handshake failed: \(error)", explain: .tlsFailed(provider.name, "\(error)"))
         } catch {
             throw XRoadFault(
                 .clientProxy("NetworkError"), "Could not connect to any target host (\(provider.id))", explain: .unreachablePeer(provider.name, url: base))

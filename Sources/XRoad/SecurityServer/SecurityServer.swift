@@ -12,7 +12,7 @@ public struct SecurityServer: Sendable {
     public let name: String
     public let topology: Topology
     public let keys: SecurityServerKeys
-    /// Base URL of each security server's server side, by name (`ss-asin` → `http://127.0.0.1:5501`).
+    /// Base URL of each security server's server side, by name (`ss-asin` → `https://127.0.0.1:5501`).
     public let peers: [String: String]
     public let errorStyle: XRoadErrorStyle
     public let clock: any SandboxClock
@@ -23,6 +23,8 @@ public struct SecurityServer: Sendable {
     let trustedSigners = TrustedSigners()
     /// The signers' OCSP status, from the PKI.
     let signerStatus: SignerStatus
+    /// Mutual TLS with the other security servers.
+    public let peerTLS: PeerTLS
     let intermediates: [Certificate]
 
     /// - Parameters:
@@ -31,11 +33,12 @@ public struct SecurityServer: Sendable {
     public init(
         name: String, topology: Topology, keys: SecurityServerKeys, peers: [String: String], messageLog: MessageLog, tsaURL: String,
         errorStyle: XRoadErrorStyle = .legacy, clock: any SandboxClock = SystemClock(), logger: Logger
-    ) {
+    ) throws {
         self.name = name
         self.topology = topology
         self.keys = keys
         self.intermediates = keys.intermediates
+        self.peerTLS = try PeerTLS(keys: keys)
         self.peers = peers
         self.messageLog = messageLog
         self.timestamper = MessageLogTimestamper(log: messageLog, tsaURL: tsaURL)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import SandboxCore
 import ServiceLifecycle
@@ -51,7 +52,7 @@ public struct SecurityServerService: Service {
     public func run() async throws {
         let keys = try await enrolWhenThePKIAnswers()
         let definition = topology.securityServer(named: name)!
-        let server = SecurityServer(
+        let server = try SecurityServer(
             name: name, topology: topology, keys: keys, peers: peers,
             messageLog: try SecurityServer.openMessageLog(directory: directory, server: definition),
             tsaURL: enrolment.baseURL + "/pki/v1/tsa", errorStyle: errorStyle, logger: logger)
@@ -62,6 +63,7 @@ public struct SecurityServerService: Service {
                 onServerRunning: { _ in await onServerRunning() }, logger: logger),
             Application(
                 router: SecurityServerRouters.serverSide(server, logger: logger),
+                server: try .tls(.http1(), tlsConfiguration: server.peerTLS.server),
                 configuration: .init(address: .hostname(serverSide.host, port: serverSide.port), serverName: "interop-sandbox/\(name)"),
                 onServerRunning: { _ in await onServerRunning() }, logger: logger),
         ]
