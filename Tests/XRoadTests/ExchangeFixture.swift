@@ -55,13 +55,14 @@ final class ExchangeFixture: Sendable {
             let keys = try await SecurityServerKeys.loadOrEnrol(
                 directory: directory.file("data/xroad/\(name)/keys"), server: definition, topology: topology, pki: enrolment)
             let server = try SecurityServer(
-                name: name, topology: topology, keys: keys,
+                name: name, configuration: try SecurityServer.openConfiguration(directory: directory.file("data/xroad/\(name)"), topology: topology, name: name),
+                keys: keys,
                 peers: ["ss-arcep": "https://127.0.0.1:\(ports["ss-arcep-server"]!)", "ss-asin": "https://127.0.0.1:\(ports["ss-asin-server"]!)"],
                 messageLog: try SecurityServer.openMessageLog(directory: directory.file("data/xroad/\(name)"), server: definition),
                 tsaURL: urls["pki"]! + "/pki/v1/tsa", errorStyle: errorStyle, logger: Self.logger)
             servers[name] = server
             applications.append(
-                Application(router: SecurityServerRouters.clientSide(server, logger: Self.logger), configuration: .init(address: .hostname("127.0.0.1", port: ports[name]!)), logger: Self.logger))
+                Application(router: SecurityServerRouters.clientSide(server, adminToken: token, logger: Self.logger), configuration: .init(address: .hostname("127.0.0.1", port: ports[name]!)), logger: Self.logger))
             applications.append(
                 Application(
                     router: SecurityServerRouters.serverSide(server, logger: Self.logger), server: try .tls(.http1(), tlsConfiguration: server.peerTLS.server),

@@ -10,7 +10,9 @@ import SandboxCrypto
 /// side (other security servers → this server, port 5500/5501).
 public struct SecurityServer: Sendable {
     public let name: String
-    public let topology: Topology
+    /// The global configuration with this server's own settings, changed by the admin API.
+    public let configuration: SecurityServerConfiguration
+    public var topology: Topology { configuration.current }
     public let keys: SecurityServerKeys
     /// Base URL of each security server's server side, by name (`ss-asin` → `https://127.0.0.1:5501`).
     public let peers: [String: String]
@@ -31,11 +33,11 @@ public struct SecurityServer: Sendable {
     ///   - messageLog: this server's own log (its SQLite file).
     ///   - tsaURL: the PKI's RFC 3161 endpoint, for the log's timestamps.
     public init(
-        name: String, topology: Topology, keys: SecurityServerKeys, peers: [String: String], messageLog: MessageLog, tsaURL: String,
+        name: String, configuration: SecurityServerConfiguration, keys: SecurityServerKeys, peers: [String: String], messageLog: MessageLog, tsaURL: String,
         errorStyle: XRoadErrorStyle = .legacy, clock: any SandboxClock = SystemClock(), logger: Logger
     ) throws {
         self.name = name
-        self.topology = topology
+        self.configuration = configuration
         self.keys = keys
         self.intermediates = keys.intermediates
         self.peerTLS = try PeerTLS(keys: keys)
@@ -56,6 +58,12 @@ public struct SecurityServer: Sendable {
     /// The signer of a verified message must have a good OCSP status.
     func requireGoodSigner(_ opened: SignedEnvelope.Opened, side: (String) -> XRoadErrorCode) async throws(XRoadFault) {
         try await signerStatus.requireGood(opened.signer, issuers: intermediates, trustAnchor: keys.trustAnchor, now: clock.now(), side: side)
+    }
+
+    /// Opens `<directory>/conf.sqlite`, seeded from `topology` at the first start.
+    public static func openConfiguration(directory: URL, topology: Topology, name: String) throws -> SecurityServerConfiguration {
+        try SandboxFiles.ensureDirectory(directory)
+        return try SecurityServerConfiguration(url: directory.appendingPathComponent("conf.sqlite"), topology: topology, serverName: name)
     }
 
     /// Opens `<directory>/messagelog.sqlite` with the server's metadata-only settings.

@@ -9,7 +9,8 @@ public enum SecurityServerRouters {
     /// Methods the REST protocol allows (`RestRequest.Verb`).
     static let restMethods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch, .options, .head, .init("TRACE")!]
 
-    public static func clientSide(_ server: SecurityServer, logger: Logger) -> Router<SandboxRequestContext> {
+    /// - Parameter adminToken: the key of the admin API (`/api/v1`); nil serves no admin API.
+    public static func clientSide(_ server: SecurityServer, adminToken: String? = nil, logger: Logger) -> Router<SandboxRequestContext> {
         // No body limit middleware: the proxy enforces its own, and answers in X-Road's error format.
         let router = Router.sandbox(logger: logger, maxBodyBytes: SecurityServer.maximumBodySize + 1)
         let proxy = ClientProxy(server: server)
@@ -20,6 +21,7 @@ public enum SecurityServerRouters {
         router.get("/wsdl") { request, _ in await WSDLDownload.fetch(request, server: server) }
         router.get("/asic") { request, _ in await AsicDownload.response(request, server: server) }
         router.get("/sandbox/messagelog") { request, _ in MessageLogListing.response(request, server: server) }
+        if let adminToken { AdminAPI(server: server, token: adminToken).add(to: router) }
         router.get("/listClients") { request, _ in
             ListClients.response(topology: server.topology, instance: request.uri.queryParameters["xRoadInstance"].map(String.init), accept: request.headers[.accept])
         }

@@ -53,12 +53,12 @@ public struct SecurityServerService: Service {
         let keys = try await enrolWhenThePKIAnswers()
         let definition = topology.securityServer(named: name)!
         let server = try SecurityServer(
-            name: name, topology: topology, keys: keys, peers: peers,
+            name: name, configuration: try SecurityServer.openConfiguration(directory: directory, topology: topology, name: name), keys: keys, peers: peers,
             messageLog: try SecurityServer.openMessageLog(directory: directory, server: definition),
             tsaURL: enrolment.baseURL + "/pki/v1/tsa", errorStyle: errorStyle, logger: logger)
         let applications = [
             Application(
-                router: SecurityServerRouters.clientSide(server, logger: logger),
+                router: SecurityServerRouters.clientSide(server, adminToken: enrolment.adminToken, logger: logger),
                 configuration: .init(address: .hostname(clientSide.host, port: clientSide.port), serverName: "interop-sandbox/\(name)"),
                 onServerRunning: { _ in await onServerRunning() }, logger: logger),
             Application(
