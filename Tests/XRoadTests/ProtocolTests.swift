@@ -19,7 +19,7 @@ struct ProtocolTests {
         #expect(try SecurityServerID.parse("BJ-SANDBOX/GOV/ASIN/SS-ASIN").description == "SERVER:BJ-SANDBOX/GOV/ASIN/SS-ASIN")
     }
 
-    @Test(arguments: ["BJ-SANDBOX/GOV", "BJ-SANDBOX/GOV/ARCEP/A/B", "BJ-SANDBOX//ARCEP", "BJ-SANDBOX/GOV/%ZZ", ""])
+    @Test(arguments: ["BJ-SANDBOX/GOV", "BJ-SANDBOX/GOV/ARCEP/A/B", "BJ-SANDBOX//ARCEP", "BJ-SANDBOX/GOV/%ZZ", "BJ-SANDBOX/GOV/AR%2", "BJ-SANDBOX/GOV/A%ZZB", ""])
     func malformedClientIdentifiersAreRefused(text: String) {
         #expect(throws: XRoadIdentifierError.self) { try XRoadClientID.parse(text) }
     }

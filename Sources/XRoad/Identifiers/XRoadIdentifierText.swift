@@ -25,13 +25,33 @@ public enum XRoadIdentifierText {
         }
         var parts: [String] = []
         for part in raw {
-            guard let decoded = String(part).removingPercentEncoding else {
+            guard Self.isWellFormedPercentEncoding(part), let decoded = String(part).removingPercentEncoding else {
                 throw XRoadIdentifierError(description: "'\(part.prefix(100))' in the \(kind) identifier is not valid percent-encoding")
             }
             guard !decoded.isEmpty else { throw XRoadIdentifierError(description: "the \(kind) identifier '\(text.prefix(200))' has an empty part") }
             parts.append(decoded)
         }
         return parts
+    }
+
+    /// Every `%` followed by two hex digits (Foundation lets some malformed sequences through).
+    static func isWellFormedPercentEncoding(_ text: Substring) -> Bool {
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, isHex(bytes[index + 1]), isHex(bytes[index + 2]) else { return false }
+                index += 3
+            } else {
+                index += 1
+            }
+        }
+        return true
+    }
+
+    private static func isHex(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
     }
 
     /// Percent-encodes one part for a path or header: everything outside RFC 3986's unreserved set and the
