@@ -42,6 +42,11 @@ struct SoapExchangeTests {
         let reply = try RawHTTP.post(host: "127.0.0.1", port: url.port!, target: "http://ss-arcep.local:8080/", headers: ["Content-Type: text/xml"], body: Self.envelope())
         #expect(reply.hasPrefix("HTTP/1.1 200"), "\(reply.prefix(300))")
         #expect(reply.contains("<found>true</found>"))
+        // REST through the server used as a proxy works the same.
+        let rest = try RawHTTP.post(
+            host: "127.0.0.1", port: url.port!, target: "http://ss-arcep.local:8080/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies/search",
+            headers: ["X-Road-Client: BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI", "Content-Type: application/json"], body: "{}")
+        #expect(rest.hasPrefix("HTTP/1.1 200"), "\(rest.prefix(300))")
         await fixture.stop()
     }
 

@@ -27,7 +27,8 @@ struct ClientProxy {
     }
 
     private func exchange(_ request: Request) async throws(XRoadFault) -> Response {
-        let rawTarget = request.uri.description
+        // Path and query as received (an absolute-form target, from a client using the server as a proxy, drops its origin).
+        let rawTarget = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
         let target = try RestRequestTarget.parse(rawTarget)
         let incoming = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         let client = try client(from: incoming)
