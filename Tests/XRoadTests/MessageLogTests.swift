@@ -41,6 +41,16 @@ struct MessageLogTests {
         await fixture.stop()
     }
 
+    @Test func aRefusedCallIsLoggedByTheConsumerOnly() async throws {
+        let fixture = try await ExchangeFixture()
+        let portal = try XRoadClientID.parse("BJ-SANDBOX/COM/BJ-0000000001/PORTAIL")
+        let reply = try await fixture.call("ss-arcep", .GET, "/r1/BJ-SANDBOX/GOV/ANIP/RNPP/persons/1", headers: [("X-Road-Client", portal.headerValue), ("X-Road-Id", "refused-1")])
+        #expect(reply.header("X-Road-Error") == "Server.ServerProxy.AccessDenied")
+        #expect(try fixture.servers["ss-arcep"]?.messageLog.records(queryID: "refused-1", client: portal).count == 1)
+        #expect(try fixture.servers["ss-asin"]?.messageLog.records(queryID: "refused-1", client: portal).isEmpty == true)
+        await fixture.stop()
+    }
+
     @Test func aChangedRecordBreaksTheChain() throws {
         let directory = try TemporaryDirectory("log")
         let log = try MessageLog(url: directory.file("messagelog.sqlite"), clock: SystemClock())

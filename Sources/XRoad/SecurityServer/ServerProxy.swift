@@ -49,13 +49,16 @@ struct ServerProxy {
             let target = try RestRequestTarget.parse(part.target)
             let queryID = part.value("X-Road-Id") ?? ""
             let requestID = part.value("X-Road-Request-Id") ?? ""
-            try await server.log(
-                .init(
-                    queryID: queryID, requestID: requestID, isResponse: false, client: client, provider: target.service.provider,
-                    service: target.service.headerValue, message: part.bytes, attachment: payload.isEmpty ? nil : payload,
-                    manifest: opened.manifest, signature: opened.signature, status: nil),
-                side: XRoadErrorCode.serverProxy)
-            let (response, sealed, responsePart, responseBody) = try await serve(part, body: payload, client: client)
+            // Logged once access is granted, as X-Road's provider does (step 11 after the checks of step 10).
+            let logRequest: @Sendable () async throws(XRoadFault) -> Void = { [server] () async throws(XRoadFault) in
+                try await server.log(
+                    .init(
+                        queryID: queryID, requestID: requestID, isResponse: false, client: client, provider: target.service.provider,
+                        service: target.service.headerValue, message: part.bytes, attachment: payload.isEmpty ? nil : payload,
+                        manifest: opened.manifest, signature: opened.signature, status: nil),
+                    side: XRoadErrorCode.serverProxy)
+            }
+            let (response, sealed, responsePart, responseBody) = try await serve(part, body: payload, client: client, afterAccessCheck: logRequest)
             let proof = SignedEnvelope.proof(of: sealed)
             try await server.log(
                 .init(
@@ -107,19 +110,23 @@ struct ServerProxy {
         return (part, payload, client)
     }
 
-    private func serve(_ part: RestRequestPart, body: [UInt8], client: XRoadClientID) async throws(XRoadFault) -> (Response, MultipartMessage, RestResponsePart, [UInt8]) {
+    private func serve(
+        _ part: RestRequestPart, body: [UInt8], client: XRoadClientID, afterAccessCheck: @Sendable () async throws(XRoadFault) -> Void
+    ) async throws(XRoadFault) -> (Response, MultipartMessage, RestResponsePart, [UInt8]) {
         let target = try RestRequestTarget.parse(part.target)
         guard server.definition.clients.contains(target.service.provider) else {
             throw XRoadFault(.serverProxy("UnknownService"), "Unknown service: \(target.service)", explain: .unknownService(target.service, known: []))
         }
         let backend: BackendAnswer
         if RestMetaservices.codes.contains(target.service.serviceCode) {
+            try await afterAccessCheck()
             let answer = try await RestMetaservices.answer(
                 target.service.serviceCode, method: part.method, query: target.query, provider: target.service.provider, client: client,
                 topology: server.topology)
             backend = BackendAnswer(status: answer.status, headers: [.init("Content-Type", answer.contentType)], body: answer.body)
         } else {
             let (service, _) = try server.topology.authorizeREST(client: client, service: target.service, method: part.method, servicePath: target.servicePath)
+            try await afterAccessCheck()
             backend = try await callBackend(part, body: body, service: service, target: target)
         }
 
