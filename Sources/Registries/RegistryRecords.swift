@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 /// One registry's records as they are in `Fixtures/registries/*.json`, kept as JSON objects (so the file's
 /// fields reach callers as written), indexed by their identifier.
@@ -99,19 +100,13 @@ indirect enum JSONValue: Sendable, Decodable {
     /// Compact JSON with sorted keys.
     var jsonText: String {
         switch self {
-        case .string(let text): Self.quote(text)
+        case .string(let text): JSONText.quote(text)
         case .number(let value): String(value)
         case .integer(let value): String(value)
         case .bool(let value): value ? "true" : "false"
         case .null: "null"
         case .array(let items): "[" + items.map(\.jsonText).joined(separator: ",") + "]"
-        case .object(let fields): "{" + fields.sorted { $0.key < $1.key }.map { Self.quote($0.key) + ":" + $0.value.jsonText }.joined(separator: ",") + "}"
+        case .object(let fields): "{" + fields.sorted { $0.key < $1.key }.map { JSONText.quote($0.key) + ":" + $0.value.jsonText }.joined(separator: ",") + "}"
         }
-    }
-
-    static func quote(_ text: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
 }

@@ -22,7 +22,7 @@ public enum RegistryRouters {
             } else {
                 return error(.badRequest, "MISSING_QUERY", "Give ?rccm=<RCCM number> or ?name=<part of the name>.")
             }
-            return json(.ok, "{\"items\":[" + found.map(\.json).joined(separator: ",") + "],\"notice\":" + JSONValue.quote(registries.companies.notice) + "}")
+            return json(.ok, "{\"items\":[" + found.map(\.json).joined(separator: ",") + "],\"notice\":" + JSONText.quote(registries.companies.notice) + "}")
         }
         return router
     }
@@ -69,7 +69,7 @@ public enum RegistryRouters {
 
     /// The registries' own error object (not the sandbox's problem document: these are "foreign" systems).
     static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
-        json(status, "{\"error\":\(JSONValue.quote(code)),\"message\":\(JSONValue.quote(message))}")
+        json(status, "{\"error\":\(JSONText.quote(code)),\"message\":\(JSONText.quote(message))}")
     }
 }
 

@@ -36,14 +36,14 @@ struct TaxpayerSOAPService {
         } else {
             result += "<found>false</found>"
         }
-        result += "<notice>\(XMLTreeNode.escape(taxpayers.notice))</notice></ifu:getTaxpayerResponse>"
+        result += "<notice>\(taxpayers.notice.htmlEscaped)</notice></ifu:getTaxpayerResponse>"
         return envelopeResponse(header: header, body: result, status: .ok)
     }
 
     private func fault(_ code: String, _ message: String) -> Response {
         envelopeResponse(
             header: [],
-            body: "<SOAP-ENV:Fault><faultcode>\(code)</faultcode><faultstring>\(XMLTreeNode.escape(message))</faultstring><faultactor/><detail/></SOAP-ENV:Fault>",
+            body: "<SOAP-ENV:Fault><faultcode>\(code)</faultcode><faultstring>\(message.htmlEscaped)</faultstring><faultactor/><detail/></SOAP-ENV:Fault>",
             status: .internalServerError)
     }
 
@@ -67,7 +67,7 @@ struct TaxpayerSOAPService {
         case .null: ""
         case .object: "<\(name)>" + xml(value) + "</\(name)>"
         case .array(let items): items.map { element(name, $0) }.joined()
-        case .string(let text): "<\(name)>\(XMLTreeNode.escape(text))</\(name)>"
+        case .string(let text): "<\(name)>\(text.htmlEscaped)</\(name)>"
         case .integer(let number): "<\(name)>\(number)</\(name)>"
         case .number(let number): "<\(name)>\(number)</\(name)>"
         case .bool(let flag): "<\(name)>\(flag)</\(name)>"

@@ -29,7 +29,6 @@ struct ProtocolTests {
         #expect(XRoadIdentifierText.registrationProblem("A:B")?.contains("forbidden") == true)
         #expect(XRoadIdentifierText.registrationProblem("a\u{200B}b")?.contains("U+200B") == true)
         #expect(XRoadIdentifierText.registrationProblem("Agrément")?.contains("'é'") == true)
-        #expect(XRoadIdentifierText.runtimeWarnings(["OK", "Agrément"]) == ["Agrément"])
     }
 
     @Test func theSpecExampleTarget() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 import SandboxCrypto
 import SandboxTesting
 import Testing
@@ -63,7 +64,7 @@ struct SignedEnvelopeTests {
         let hierarchy = try Hierarchy()
         let sealed = try SignedEnvelope.seal(parts, by: hierarchy.signer, at: Date())
         var bytes = sealed.encoded()
-        let index = try #require(MultipartMessage.find(Array("\"q\"".utf8), in: bytes, from: 0))
+        let index = try #require(ByteSearch.firstIndex(of: Array("\"q\"".utf8), in: bytes))
         bytes[index + 1] = UInt8(ascii: "x")
         let tampered = try MultipartMessage.decode(bytes, contentTypeHeader: sealed.contentType)
         let error = #expect(throws: EnvelopeError.self) { try SignedEnvelope.open(tampered, trustAnchor: hierarchy.root, at: Date()) }

@@ -30,7 +30,7 @@ struct SoapExchangeTests {
         #expect(reply.body.contains("<found>true</found>"), "\(reply.body)")
         #expect(reply.body.contains("<action>getTaxpayer</action>"))
         #expect(reply.body.contains("<leaked>no</leaked>"), "only Content-Type and SOAPAction reach the service")
-        let hash = Data(SandboxCryptoHash.sha512(Array(request.utf8))).base64EncodedString()
+        let hash = Data(DigestAlgorithm.sha512.hash(Array(request.utf8))).base64EncodedString()
         #expect(reply.body.contains(#"algorithmId="http://www.w3.org/2001/04/xmlenc#sha512">\#(hash)</xrd:requestHash>"#))
         await fixture.stop()
     }
@@ -86,12 +86,6 @@ struct SoapExchangeTests {
         let reply = try await fixture.call("ss-arcep", .POST, "/", headers: Self.soapHeaders, body: soapToRest)
         #expect(reply.body.contains("<faultcode>Server.ServerProxy.ServiceType</faultcode>"))
         await fixture.stop()
-    }
-}
-
-enum SandboxCryptoHash {
-    static func sha512(_ bytes: [UInt8]) -> [UInt8] {
-        DigestAlgorithm.sha512.hash(bytes)
     }
 }
 

@@ -43,28 +43,14 @@ public final class XMLTreeNode: @unchecked Sendable, CustomStringConvertible {
         var out = "<\(qualified)"
         let key = prefix ?? ""
         if let namespace, declared[key] != namespace {
-            out += prefix.map { " xmlns:\($0)=\"\(Self.escape(namespace))\"" } ?? " xmlns=\"\(Self.escape(namespace))\""
+            out += prefix.map { " xmlns:\($0)=\"\(namespace.htmlEscaped)\"" } ?? " xmlns=\"\(namespace.htmlEscaped)\""
             declared[key] = namespace
         }
-        for attribute in attributes { out += " \(attribute.name)=\"\(Self.escape(attribute.value))\"" }
+        for attribute in attributes { out += " \(attribute.name)=\"\(attribute.value.htmlEscaped)\"" }
         if children.isEmpty && text.isEmpty { return out + "/>" }
-        out += ">" + Self.escape(text)
+        out += ">" + text.htmlEscaped
         for child in children { out += child.serialized(declared: declared) }
         return out + "</\(qualified)>"
-    }
-
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
 
@@ -80,7 +66,7 @@ public enum XMLTree {
     public static func parse(_ bytes: [UInt8]) throws(XMLTreeError) -> XMLTreeNode {
         guard bytes.count <= maximumBytes else { throw XMLTreeError(description: "the XML document exceeds \(maximumBytes) bytes") }
         // A DTD is how entity tricks (external entities, billion laughs) get in; SOAP forbids DTDs anyway.
-        if MultipartSearch.contains(Array("<!DOCTYPE".utf8), in: bytes) || MultipartSearch.contains(Array("<!ENTITY".utf8), in: bytes) {
+        if ByteSearch.firstIndex(of: Array("<!DOCTYPE".utf8), in: bytes) != nil || ByteSearch.firstIndex(of: Array("<!ENTITY".utf8), in: bytes) != nil {
             throw XMLTreeError(description: "the XML document contains a DTD (<!DOCTYPE or <!ENTITY), which SOAP messages may not have")
         }
         let builder = TreeBuilder()
@@ -130,19 +116,5 @@ public enum XMLTree {
         func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
             stack.last?.text += String(decoding: CDATABlock, as: UTF8.self)
         }
-    }
-}
-
-/// Byte search shared by the parsers.
-enum MultipartSearch {
-    static func contains(_ needle: [UInt8], in haystack: [UInt8]) -> Bool {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-        let first = needle[0]
-        var index = 0
-        while index <= haystack.count - needle.count {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
-        }
-        return false
     }
 }

@@ -21,7 +21,7 @@ public enum XRoadErrorResponse {
         let type = fault.code.spelled(style)
         if xml {
             return Array(
-                "<error><type>\(XMLText.escape(type))</type><message>\(XMLText.escape(fault.message))</message><detail>\(XMLText.escape(fault.detail))</detail></error>"
+                "<error><type>\(type.htmlEscaped)</type><message>\(fault.message.htmlEscaped)</message><detail>\(fault.detail.htmlEscaped)</detail></error>"
                     .utf8)
         }
         // Written by hand: the implementation's field order (type, message, detail), which JSONEncoder does not keep.
@@ -39,34 +39,6 @@ public enum XRoadErrorResponse {
         return Response(
             status: HTTPResponse.Status(code: fault.code.httpStatus), headers: headers,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-}
-
-/// A JSON string literal, for bodies whose key order matters.
-public enum JSONText {
-    public static func quote(_ text: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
-    }
-}
-
-/// XML character escaping for text and attribute values.
-public enum XMLText {
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 /// The `multipart/mixed` body security servers exchange (PR-MESSTRANSP §3): typed parts in a fixed order.
 /// Decoding treats the bytes as hostile: a bounded number of parts, each with one `Content-Type`.
@@ -46,7 +47,7 @@ public struct MultipartMessage: Sendable, Equatable {
         let delimiter = Array("--\(boundary)".utf8)
         var positions: [Int] = []
         var index = 0
-        while let found = find(delimiter, in: body, from: index) {
+        while let found = ByteSearch.firstIndex(of: delimiter, in: body, from: index) {
             positions.append(found)
             guard positions.count <= maximumParts + 1 else { throw MultipartError("more than \(maximumParts) parts") }
             index = found + delimiter.count
@@ -57,7 +58,7 @@ public struct MultipartMessage: Sendable, Equatable {
             var cursor = start + delimiter.count
             guard cursor + 2 <= body.count, body[cursor] == 0x0D, body[cursor + 1] == 0x0A else { throw MultipartError("a boundary is not followed by CRLF") }
             cursor += 2
-            guard let headerEnd = find(Array("\r\n\r\n".utf8), in: body, from: cursor), headerEnd < end else {
+            guard let headerEnd = ByteSearch.firstIndex(of: Array("\r\n\r\n".utf8), in: body, from: cursor), headerEnd < end else {
                 throw MultipartError("a part has no header block")
             }
             let headerText = String(decoding: body[cursor..<headerEnd], as: UTF8.self)
@@ -77,17 +78,6 @@ public struct MultipartMessage: Sendable, Equatable {
             throw MultipartError("the closing boundary is missing")
         }
         return MultipartMessage(parts: parts, boundary: boundary)
-    }
-
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        let first = needle[0]
-        var index = start
-        while index <= haystack.count - needle.count {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
-        }
-        return nil
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 import SandboxCrypto
 import Synchronization
 
@@ -84,7 +85,7 @@ public enum SignedEnvelope {
         xml += #"  <asic:SigReference URI="META-INF/signature.p7s" MimeType="application/pkcs7-signature"/>"# + "\n"
         for (index, part) in parts.enumerated() {
             let digest = Data(DigestAlgorithm.sha512.hash(part.body)).base64EncodedString()
-            xml += #"  <asic:DataObjectReference URI="\#(fileName(part.contentType, index: index))" MimeType="\#(XMLText.escape(part.contentType))">"# + "\n"
+            xml += #"  <asic:DataObjectReference URI="\#(fileName(part.contentType, index: index))" MimeType="\#(part.contentType.htmlEscaped)">"# + "\n"
             xml += #"    <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha512"/>"# + "\n"
             xml += "    <ds:DigestValue>\(digest)</ds:DigestValue>\n"
             xml += "  </asic:DataObjectReference>\n"

@@ -4,7 +4,8 @@ import Foundation
 /// own, `/` between parts never encoded; allowed characters `A–Z a–z 0–9 ' ( ) + , - . = ?`.
 ///
 /// The real security server only *warns* at run time about other characters and refuses them when an id
-/// is registered through the admin API; the sandbox does the same (``registrationProblem(_:)``).
+/// is registered; the sandbox lets them through at run time too and refuses them in the topology
+/// (``registrationProblem(_:)``).
 public enum XRoadIdentifierText {
     /// Characters PR-REST §4.8 allows in an identifier part.
     static let allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'()+,-.=?")
@@ -77,10 +78,5 @@ public enum XRoadIdentifierText {
             return "'\(part)' contains '\(odd)': use only A–Z a–z 0–9 and ' ( ) + , - . = ? (PR-REST §4.8)"
         }
         return nil
-    }
-
-    /// Parts that only earn a run-time warning in the real implementation.
-    public static func runtimeWarnings(_ parts: [String]) -> [String] {
-        parts.compactMap { part in part.contains(where: { !allowed.contains($0) }) ? part : nil }
     }
 }

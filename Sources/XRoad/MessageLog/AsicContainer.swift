@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 import ZIPFoundation
 
 /// An ASiC-E container of one logged message (ETSI EN 319 162-1, X-Road's `AsicContainerEntries`): the
@@ -43,7 +44,7 @@ public enum AsicContainer {
         xml += #"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">"# + "\n"
         xml += #"  <manifest:file-entry manifest:full-path="/" manifest:media-type="\#(mimeType)"/>"# + "\n"
         for file in files where file != "mimetype" && file != "META-INF/manifest.xml" {
-            xml += #"  <manifest:file-entry manifest:full-path="\#(XMLText.escape(file))" manifest:media-type="application/octet-stream"/>"# + "\n"
+            xml += #"  <manifest:file-entry manifest:full-path="\#(file.htmlEscaped)" manifest:media-type="application/octet-stream"/>"# + "\n"
         }
         return xml + "</manifest:manifest>\n"
     }

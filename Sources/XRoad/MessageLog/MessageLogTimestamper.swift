@@ -27,7 +27,7 @@ public struct MessageLogTimestamper: Sendable {
         guard !pending.isEmpty else { return 0 }
         var document = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n" + #"<hashChain xmlns="urn:interop-sandbox:message-log" algorithm="SHA-256">"# + "\n"
         for row in pending {
-            document += #"  <record id="\#(try row.int("id"))" queryId="\#(XMLText.escape(try row.string("query_id")))" response="\#(try row.int("response") == 1)">\#(try row.string("signature_hash"))</record>"# + "\n"
+            document += #"  <record id="\#(try row.int("id"))" queryId="\#(try row.string("query_id").htmlEscaped)" response="\#(try row.int("response") == 1)">\#(try row.string("signature_hash"))</record>"# + "\n"
         }
         document += "</hashChain>\n"
         let bytes = Array(document.utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -56,10 +57,10 @@ enum ListClients {
         var xml = #"<?xml version="1.0" encoding="UTF-8"?><ns2:clientList xmlns:ns1="http://x-road.eu/xsd/identifiers" xmlns:ns2="http://x-road.eu/xsd/xroad.xsd">"#
         for entry in entries {
             xml += #"<ns2:member><ns2:id ns1:objectType="\#(entry.id.objectType)">"#
-            xml += "<ns1:xRoadInstance>\(XMLText.escape(entry.id.instance))</ns1:xRoadInstance><ns1:memberClass>\(XMLText.escape(entry.id.memberClass))</ns1:memberClass>"
-            xml += "<ns1:memberCode>\(XMLText.escape(entry.id.memberCode))</ns1:memberCode>"
-            if let subsystem = entry.id.subsystemCode { xml += "<ns1:subsystemCode>\(XMLText.escape(subsystem))</ns1:subsystemCode>" }
-            xml += "</ns2:id><ns2:name>\(XMLText.escape(entry.name))</ns2:name></ns2:member>"
+            xml += "<ns1:xRoadInstance>\(entry.id.instance.htmlEscaped)</ns1:xRoadInstance><ns1:memberClass>\(entry.id.memberClass.htmlEscaped)</ns1:memberClass>"
+            xml += "<ns1:memberCode>\(entry.id.memberCode.htmlEscaped)</ns1:memberCode>"
+            if let subsystem = entry.id.subsystemCode { xml += "<ns1:subsystemCode>\(subsystem.htmlEscaped)</ns1:subsystemCode>" }
+            xml += "</ns2:id><ns2:name>\(entry.name.htmlEscaped)</ns2:name></ns2:member>"
         }
         xml += "</ns2:clientList>"
         return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: xml)))

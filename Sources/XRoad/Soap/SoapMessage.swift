@@ -114,8 +114,8 @@ public struct SoapMessage: Sendable {
 public enum SoapFaultResponse {
     public static func xml(_ fault: XRoadFault, style: XRoadErrorStyle) -> String {
         "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"\(SoapMessage.envelopeNamespace)\"><SOAP-ENV:Body><SOAP-ENV:Fault>"
-            + "<faultcode>\(XMLText.escape(fault.code.spelled(style)))</faultcode><faultstring>\(XMLText.escape(fault.message))</faultstring>"
-            + "<faultactor></faultactor><detail><faultDetail xmlns=\"\">\(XMLText.escape(fault.detail))</faultDetail></detail>"
+            + "<faultcode>\(fault.code.spelled(style).htmlEscaped)</faultcode><faultstring>\(fault.message.htmlEscaped)</faultstring>"
+            + "<faultactor></faultactor><detail><faultDetail xmlns=\"\">\(fault.detail.htmlEscaped)</faultDetail></detail>"
             + "</SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>"
     }
 }
