@@ -1,7 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import SandboxCrypto
 import Synchronization
 
@@ -40,13 +37,8 @@ public final class SignerStatus: Sendable {
         }
         do {
             let query = try OCSPRequest.create(certificate: certificate, issuer: issuer)
-            var request = HTTPClientRequest(url: ocspURL)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/ocsp-request")
-            request.body = .bytes(ByteBuffer(bytes: query.der))
-            let response = try await SecurityServer.httpClient.execute(request, timeout: .seconds(10))
-            let bytes = try await response.body.collect(upTo: 1 << 20)
-            let answer = try OCSPResponse(der: Array(bytes.readableBytesView))
+            let bytes = try await SecurityServer.postDER(query.der, to: ocspURL, contentType: "application/ocsp-request", timeout: 10)
+            let answer = try OCSPResponse(der: bytes)
             try answer.verifySignature(trustedRoots: [trustAnchor], intermediates: issuers)
             guard answer.nonceMatches(query), let single = answer.responses.first(where: { $0.serialNumber == certificate.serialNumber }) else {
                 return (false, "the OCSP response does not answer for this certificate")

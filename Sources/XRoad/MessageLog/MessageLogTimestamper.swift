@@ -1,7 +1,4 @@
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import SandboxCore
 import SandboxCrypto
 
@@ -45,13 +42,7 @@ public struct MessageLogTimestamper: Sendable {
 
     private func timestamp(_ digest: [UInt8]) async throws -> TimestampToken {
         let query = try TimestampRequest.create(digestAlgorithm: .sha256, digest: digest)
-        var request = HTTPClientRequest(url: tsaURL)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/timestamp-query")
-        request.body = .bytes(ByteBuffer(bytes: query.der))
-        let response = try await SecurityServer.httpClient.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        let reply = try TimestampResponse(der: Array(body.readableBytesView))
+        let reply = try TimestampResponse(der: try await SecurityServer.postDER(query.der, to: tsaURL, contentType: "application/timestamp-query", timeout: 30))
         guard let token = reply.token else {
             throw EnrolmentError("the TSA refused the message log batch: \(reply.statusText.joined(separator: "; "))")
         }

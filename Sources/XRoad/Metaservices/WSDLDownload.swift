@@ -43,12 +43,7 @@ enum WSDLDownload {
             }
             let answer = try await proxy.send(envelope, to: host, requestID: UUID().uuidString.lowercased(), messageType: "WSDL")
             if let passthrough = answer.fault { return passthrough }
-            let opened: SignedEnvelope.Opened
-            do {
-                opened = try server.open(answer.message)
-            } catch {
-                throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(error.description)", explain: .inconsistent(error.description))
-            }
+            let opened = try server.openResponse(answer.message)
             guard let wsdl = opened.parts.first(where: { $0.contentType == SoapParts.message }) else {
                 throw XRoadFault(.clientProxy("InconsistentResponse"), "The response holds no WSDL", explain: .inconsistent("no text/xml part"))
             }

@@ -184,12 +184,7 @@ struct ClientProxy {
     private func verifiedResponse(
         _ message: MultipartMessage, request: RestRequestPart, body: [UInt8], client: XRoadClientID, target: RestRequestTarget, messageID: String, requestID: String
     ) throws(XRoadFault) -> (Response, SignedEnvelope.Opened, RestResponsePart, [UInt8]) {
-        let opened: SignedEnvelope.Opened
-        do {
-            opened = try server.open(message)
-        } catch {
-            throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(error.description)", explain: .inconsistent(error.description))
-        }
+        let opened = try server.openResponse(message)
         guard SecurityServerKeys.member(of: opened.signer) == target.service.provider.member else {
             let reason = "the response is signed by \(opened.signer.subject), not by the provider \(target.service.provider.member)"
             throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(reason)", explain: .inconsistent(reason))

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import SandboxCore
 import SandboxCrypto
 
@@ -53,6 +54,25 @@ public struct SecurityServer: Sendable {
     /// Verifies a message from a peer server against the sandbox root.
     func open(_ message: MultipartMessage) throws(EnvelopeError) -> SignedEnvelope.Opened {
         try SignedEnvelope.open(message, trustAnchor: keys.trustAnchor, intermediates: intermediates, at: clock.now(), trustedSigners: trustedSigners)
+    }
+
+    /// A response from a provider's server, verified: a message that does not open is `InconsistentResponse`.
+    func openResponse(_ message: MultipartMessage) throws(XRoadFault) -> SignedEnvelope.Opened {
+        do {
+            return try open(message)
+        } catch {
+            throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(error.description)", explain: .inconsistent(error.description))
+        }
+    }
+
+    /// POSTs DER to one of the PKI's protocol endpoints (OCSP, TSA) and returns the answer's bytes.
+    static func postDER(_ der: [UInt8], to url: String, contentType: String, timeout: Int64) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: contentType)
+        request.body = .bytes(ByteBuffer(bytes: der))
+        let response = try await httpClient.execute(request, timeout: .seconds(timeout))
+        return Array(try await response.body.collect(upTo: 1 << 20).readableBytesView)
     }
 
     /// The signer of a verified message must have a good OCSP status.

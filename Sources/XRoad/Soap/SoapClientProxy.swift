@@ -68,12 +68,7 @@ struct SoapClientProxy {
             extraHeaders: [("x-original-content-type", contentType), ("x-original-soapaction", soapAction)])
         if let passthrough = answer.fault { return passthrough }
 
-        let opened: SignedEnvelope.Opened
-        do {
-            opened = try server.open(answer.message)
-        } catch {
-            throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature: \(error.description)", explain: .inconsistent(error.description))
-        }
+        let opened = try server.openResponse(answer.message)
         try await server.requireGoodSigner(opened, side: XRoadErrorCode.clientProxy)
         guard SecurityServerKeys.member(of: opened.signer) == service.provider.member, let part = opened.parts.first(where: { $0.contentType == SoapParts.message }) else {
             throw XRoadFault(.clientProxy("InconsistentResponse"), "Invalid response signature", explain: .inconsistent("signed by \(opened.signer.subject)"))
