@@ -36,7 +36,7 @@ struct DocumentRoutes {
         let body = try await request.decode(as: RegisterBody.self, context: context)
         let input = try body.document.input(field: "document")
         guard let format = SignatureFormat(rawValue: body.format ?? "CAdES") else { throw Problem.badRequest(field: "format", detail: "use CAdES or JAdES") }
-        guard let level = SignatureLevel(rawValue: body.level ?? "BASELINE_T") else { throw Problem.badRequest(field: "level", detail: "use BASELINE_B or BASELINE_T") }
+        let level = try InputParsing.level(body.level, default: .baselineT)
         let (document, signed) = try authority.register(
             input, type: body.type, title: body.title, holder: body.holder, expiresAt: body.expiresAt,
             keyID: body.signingKey ?? SealDefinition.arcep.keyID, format: format, level: level)

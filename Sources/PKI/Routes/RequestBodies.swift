@@ -104,6 +104,21 @@ enum InputParsing {
         return serial
     }
 
+    /// A signature level (`BASELINE_B`, `BASELINE_T`), or `defaultLevel` when absent.
+    static func level(_ text: String?, default defaultLevel: SignatureLevel) throws -> SignatureLevel {
+        guard let text else { return defaultLevel }
+        guard let level = SignatureLevel(rawValue: text) else { throw Problem.badRequest(field: "level", detail: "use BASELINE_B or BASELINE_T") }
+        return level
+    }
+
+    /// A digest algorithm for new signatures, SHA-256 when absent.
+    static func digestAlgorithm(_ text: String?) throws -> DigestAlgorithm {
+        guard let algorithm = DigestAlgorithm(name: text ?? "SHA256") else {
+            throw Problem.badRequest(field: "digestAlgorithm", detail: "use SHA256, SHA384 or SHA512")
+        }
+        return algorithm
+    }
+
     /// An X.509 certificate in PEM, or base64 DER.
     static func certificate(_ text: String, field: String) throws -> Certificate {
         do {

@@ -76,12 +76,8 @@ struct SignatureRoutes {
         guard let format = SignatureFormat(rawValue: body.format ?? "CAdES") else {
             throw Problem.badRequest(field: "format", detail: "use CAdES or JAdES")
         }
-        guard let level = SignatureLevel(rawValue: body.level ?? "BASELINE_B") else {
-            throw Problem.badRequest(field: "level", detail: "use BASELINE_B or BASELINE_T")
-        }
-        guard let digestAlgorithm = DigestAlgorithm(name: body.digestAlgorithm ?? "SHA256") else {
-            throw Problem.badRequest(field: "digestAlgorithm", detail: "use SHA256, SHA384 or SHA512")
-        }
+        let level = try InputParsing.level(body.level, default: .baselineB)
+        let digestAlgorithm = try InputParsing.digestAlgorithm(body.digestAlgorithm)
         let input = try body.document.input(field: "document")
         let result = try authority.sign(input, format: format, level: level, keyID: body.signingKey, digestAlgorithm: digestAlgorithm)
         return try JSONResponse.make(SignatureDocument(result), status: .created)
@@ -111,12 +107,8 @@ struct SignatureRoutes {
     /// `POST /pki/v1/signatures/data-to-sign`: step 1 for a key the caller holds (CAdES only).
     @Sendable func prepare(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let body = try await request.decode(as: DataToSignBody.self, context: context)
-        guard let level = SignatureLevel(rawValue: body.level ?? "BASELINE_B") else {
-            throw Problem.badRequest(field: "level", detail: "use BASELINE_B or BASELINE_T")
-        }
-        guard let digestAlgorithm = DigestAlgorithm(name: body.digestAlgorithm ?? "SHA256") else {
-            throw Problem.badRequest(field: "digestAlgorithm", detail: "use SHA256, SHA384 or SHA512")
-        }
+        let level = try InputParsing.level(body.level, default: .baselineB)
+        let digestAlgorithm = try InputParsing.digestAlgorithm(body.digestAlgorithm)
         let certificate = try InputParsing.certificate(body.signingCertificate, field: "signingCertificate")
         let chain = try (body.certificateChain ?? []).enumerated().map {
             try InputParsing.certificate($0.element, field: "certificateChain[\($0.offset)]")

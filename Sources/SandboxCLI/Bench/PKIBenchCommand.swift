@@ -16,34 +16,17 @@ struct PKIBenchCommand: AsyncParsableCommand {
         abstract: "OCSP and TSA throughput over HTTP, raw signatures/s, start-up time and idle memory.",
         discussion: "Run a release build: swift run -c release sandbox bench pki")
 
-    @Option(help: "Seconds per measurement.")
-    var seconds: Double = 4
-
-    @Option(help: "Runs per figure (the median is reported).")
-    var runs: Int = 3
-
-    @Option(help: "Concurrent HTTP clients.")
-    var concurrency: Int = 32
+    @OptionGroup var options: BenchOptions
 
     @Flag(help: "Skip the start-up and memory measurements (which spawn `sandbox up`).")
     var skipStartup = false
 
-    func validate() throws {
-        guard seconds > 0, seconds <= 60, (1...15).contains(runs), (1...256).contains(concurrency) else {
-            throw ValidationError("--seconds 0–60, --runs 1–15, --concurrency 1–256")
-        }
-    }
-
     func run() async throws {
-        #if DEBUG
-        print("warning: this is a debug build; figures will be far below a release build (swift run -c release sandbox bench pki)\n")
-        #endif
+        BenchOptions.warnIfDebugBuild("pki")
+        let (seconds, runs, concurrency) = (options.seconds, options.runs, options.concurrency ?? 32)
         let workspace = try BenchWorkspace()
         defer { workspace.remove() }
-        var logger = Logger(label: "bench")
-        // Stopping the in-process servers at the end cancels them, which Hummingbird logs as errors.
-        logger.logLevel = .critical
-        let server = try workspace.startServer(logger: logger)
+        let server = try workspace.startServer(logger: BenchOptions.quietLogger)
         defer { server.task.cancel() }
         try await BenchHTTP.waitHealthy(url: server.pkiURL + "/health")
 
@@ -113,10 +96,8 @@ struct PKIBenchCommand: AsyncParsableCommand {
         line(label, String(format: "%.0f", value), note)
     }
 
-    /// One aligned line of the report (String(format:) does not pad `%@` on Linux).
     private func line(_ label: String, _ value: String, _ note: String) -> String {
-        "  " + label.padding(toLength: 50, withPad: " ", startingAt: 0)
-            + String(repeating: " ", count: max(0, 12 - value.count)) + value + "   (" + note + ")"
+        BenchOptions.line(label, value, note, labelWidth: 50)
     }
 
     private func median(_ count: Int, _ measure: () async throws -> Double) async throws -> Double {

@@ -12,30 +12,14 @@ struct XRoadBenchCommand: AsyncParsableCommand {
         abstract: "X-Road exchange throughput and latency against direct calls to the same backend.",
         discussion: "Run a release build from the repository root: swift run -c release sandbox bench xroad")
 
-    @Option(help: "Seconds per measurement.")
-    var seconds: Double = 4
-
-    @Option(help: "Runs per figure (the median is reported).")
-    var runs: Int = 3
-
-    @Option(help: "Concurrent HTTP clients.")
-    var concurrency: Int = 16
-
-    func validate() throws {
-        guard seconds > 0, seconds <= 60, (1...15).contains(runs), (1...256).contains(concurrency) else {
-            throw ValidationError("--seconds 0–60, --runs 1–15, --concurrency 1–256")
-        }
-    }
+    @OptionGroup var options: BenchOptions
 
     func run() async throws {
-        #if DEBUG
-        print("warning: this is a debug build; figures will be far below a release build (swift run -c release sandbox bench xroad)\n")
-        #endif
+        BenchOptions.warnIfDebugBuild("xroad")
+        let (seconds, runs, concurrency) = (options.seconds, options.runs, options.concurrency ?? 16)
         let workspace = try BenchWorkspace()
         defer { workspace.remove() }
-        var logger = Logger(label: "bench")
-        logger.logLevel = .critical
-        let server = try workspace.startServer(logger: logger)
+        let server = try workspace.startServer(logger: BenchOptions.quietLogger)
         defer { server.task.cancel() }
         let configuration = server.configuration
         try await BenchHTTP.waitHealthy(url: configuration.baseURL(.overview) + "/health", timeout: .seconds(60))
@@ -81,6 +65,6 @@ struct XRoadBenchCommand: AsyncParsableCommand {
     }
 
     private func line(_ label: String, _ value: String, _ note: String) -> String {
-        "  " + label.padding(toLength: 36, withPad: " ", startingAt: 0) + String(repeating: " ", count: max(0, 12 - value.count)) + value + "   (" + note + ")"
+        BenchOptions.line(label, value, note, labelWidth: 36)
     }
 }
