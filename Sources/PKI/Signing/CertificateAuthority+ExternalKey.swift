@@ -81,7 +81,7 @@ extension CertificateAuthority {
                 status: .gone, slug: "expired", title: "Expired",
                 detail: "prepared signature \(id) expired at \(ISO8601DateFormatter().string(from: stored.pending.expiresAt)); prepare a new one")
         }
-        let signature = try CAdESSignature(der: stored.cms)
+        let signature = stored.signature
         do {
             try signature.insertSignatureValue(signatureValue, signer: stored.pending.signerCertificate)
         } catch {
@@ -105,7 +105,8 @@ extension CertificateAuthority {
 struct PendingSignatureRepository {
     struct Stored {
         let pending: PendingSignature
-        let cms: [UInt8]
+        /// The prepared SignedData, parsed once: step 2 fills in its signature value.
+        let signature: CAdESSignature
         let assembledAt: Date?
     }
 
@@ -126,15 +127,14 @@ struct PendingSignatureRepository {
 
     func find(_ id: String) throws -> Stored? {
         guard let row = try database.queryOne("SELECT * FROM pending_signatures WHERE id = ?", [.text(id)]) else { return nil }
-        let cms = try row.blob("cms")
-        let signature = try CAdESSignature(der: cms)
+        let signature = try CAdESSignature(der: try row.blob("cms"))
         let pending = PendingSignature(
             id: id, dataToSign: try signature.dataToSign, level: SignatureLevel(rawValue: try row.string("level")) ?? .baselineB,
             documentName: try row.string("document_name"),
             digestAlgorithm: DigestAlgorithm(rawValue: try row.string("digest_algorithm")) ?? .sha256, documentDigest: try row.blob("digest"),
             signerCertificate: try Certificate(der: try row.blob("certificate")),
             signingTime: CertificateRepository.date(try row.int("signing_time")), expiresAt: CertificateRepository.date(try row.int("expires_at")))
-        return Stored(pending: pending, cms: cms, assembledAt: row.optionalInt("assembled_at").map(CertificateRepository.date))
+        return Stored(pending: pending, signature: signature, assembledAt: row.optionalInt("assembled_at").map(CertificateRepository.date))
     }
 
     /// Marks a prepared signature used; false when another request already did.
