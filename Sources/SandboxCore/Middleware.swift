@@ -62,6 +62,11 @@ public struct ProblemMiddleware: RouterMiddleware {
             }
             let problem = Problem(status: error.status, slug: "http-\(error.status.code)", title: error.status.reasonPhrase, detail: detail)
             return try problem.response(from: request, context: context)
+        } catch let error as any HTTPResponseError {
+            // Errors that know their status, such as a body over the limit a handler collects up to.
+            let detail = error.status == .contentTooLarge ? "the request body is too large" : error.status.reasonPhrase
+            let problem = Problem(status: error.status, slug: "http-\(error.status.code)", title: error.status.reasonPhrase, detail: detail)
+            return try problem.response(from: request, context: context)
         } catch let error as DecodingError {
             return try SandboxJSONDecoder.problem(error).response(from: request, context: context)
         } catch {

@@ -33,6 +33,11 @@ struct HTTPPlumbingTests {
             let body = try await request.body.collect(upTo: 1024)
             return "\(body.readableBytes)"
         }
+        // A handler that collects less than the router's limit: its own overflow must be a 413 too.
+        router.post("small") { request, _ -> String in
+            let body = try await request.body.collect(upTo: 16)
+            return "\(body.readableBytes)"
+        }
         router.group("admin").add(middleware: AdminAuthMiddleware(token: AdminToken(value: "secret-token-1234567")))
             .get("thing") { _, _ in "ok" }
         try await Application(router: router, logger: logger).test(.router) { client in try await body(client) }
@@ -110,6 +115,10 @@ struct HTTPPlumbingTests {
             }
             try await client.execute(uri: "/collect", method: .post, body: ByteBuffer(repeating: 1, count: 512)) { response async throws in
                 #expect(String(buffer: response.body) == "512")
+            }
+            try await client.execute(uri: "/small", method: .post, body: ByteBuffer(repeating: 1, count: 64)) { response async throws in
+                #expect(response.status == .contentTooLarge)
+                #expect(try problem(response.body)["detail"] as? String == "the request body is too large")
             }
         }
     }
