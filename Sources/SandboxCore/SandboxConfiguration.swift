@@ -4,6 +4,9 @@ import Foundation
 /// so that several sandboxes, or parallel test runs, can live side by side on one machine.
 public enum DefaultPort: Int, Sendable, CaseIterable {
     case overview = 4000
+    /// The X-Road central server: global configuration and management requests (a real one uses 4001 for
+    /// the latter).
+    case centralServer = 4001
     /// Client side of `ss-arcep` (information systems → security server).
     case securityServerARCEP = 8080
     case securityServerASIN = 8081

@@ -10,14 +10,15 @@ import SandboxCore
 import SandboxTesting
 @testable import XRoad
 
-/// A PKI, a registry backend stub and the two security servers of the committed topology, each a real
-/// HTTP server on a free loopback port, in one temporary directory.
+/// A PKI, a registry backend stub, the central server and the two security servers of the committed
+/// topology, each a real HTTP server on a free loopback port, in one temporary directory.
 final class ExchangeFixture: Sendable {
     let directory: TemporaryDirectory
     let topology: Topology
     let urls: [String: String]
     let servers: [String: SecurityServer]
     let authority: CertificateAuthority
+    let central: CentralServer
     let tasks: [Task<Void, any Error>]
 
     static let logger: Logger = {
@@ -30,7 +31,7 @@ final class ExchangeFixture: Sendable {
     init(errorStyle: XRoadErrorStyle = .legacy, editTopology: (String) -> String = { $0 }) async throws {
         let directory = try TemporaryDirectory("xroad")
         var ports: [String: Int] = [:]
-        for name in ["pki", "backend", "ss-arcep", "ss-arcep-server", "ss-asin", "ss-asin-server"] { ports[name] = try PortProbe.freePort() }
+        for name in ["pki", "backend", "central", "ss-arcep", "ss-arcep-server", "ss-asin", "ss-asin-server"] { ports[name] = try PortProbe.freePort() }
         var urls = ports.mapValues { "http://127.0.0.1:\($0)" }
         let token = "test-admin-token-0123456789"
 
@@ -48,8 +49,13 @@ final class ExchangeFixture: Sendable {
         let variables = ["registry.rccm": urls["backend"]!, "registry.ifu": urls["backend"]!, "registry.rnpp": urls["backend"]!]
         let topology = try TopologyLoader.load(yaml: editTopology(try String(contentsOf: TopologyTests.fixtureURL, encoding: .utf8)), variables: variables)
         let enrolment = PKIEnrolment(baseURL: urls["pki"]!, adminToken: token)
+        let central = try CentralServer(url: directory.file("data/central.sqlite"), topology: topology)
         var servers: [String: SecurityServer] = [:]
-        applications = []
+        applications = [
+            Application(
+                router: CentralServerRouter.build(central, adminToken: token, logger: Self.logger),
+                configuration: .init(address: .hostname("127.0.0.1", port: ports["central"]!)), logger: Self.logger)
+        ]
         for name in ["ss-arcep", "ss-asin"] {
             let definition = topology.securityServer(named: name)!
             let keys = try await SecurityServerKeys.loadOrEnrol(
@@ -59,7 +65,8 @@ final class ExchangeFixture: Sendable {
                 keys: keys,
                 peers: ["ss-arcep": "https://127.0.0.1:\(ports["ss-arcep-server"]!)", "ss-asin": "https://127.0.0.1:\(ports["ss-asin-server"]!)"],
                 messageLog: try SecurityServer.openMessageLog(directory: directory.file("data/xroad/\(name)"), server: definition),
-                tsaURL: urls["pki"]! + "/pki/v1/tsa", errorStyle: errorStyle, logger: Self.logger)
+                tsaURL: urls["pki"]! + "/pki/v1/tsa", central: CentralServerClient(baseURL: urls["central"]!, adminToken: token), errorStyle: errorStyle,
+                logger: Self.logger)
             servers[name] = server
             applications.append(
                 Application(router: SecurityServerRouters.clientSide(server, adminToken: token, logger: Self.logger), configuration: .init(address: .hostname("127.0.0.1", port: ports[name]!)), logger: Self.logger))
@@ -69,7 +76,7 @@ final class ExchangeFixture: Sendable {
                     configuration: .init(address: .hostname("127.0.0.1", port: ports[name + "-server"]!)), logger: Self.logger))
         }
         tasks += applications.map { application in Task { try await application.runService() } }
-        for name in ["ss-arcep", "ss-asin", "backend"] { try await Self.waitHealthy(urls[name]! + "/health") }
+        for name in ["ss-arcep", "ss-asin", "backend", "central"] { try await Self.waitHealthy(urls[name]! + "/health") }
         // The server sides speak mutual TLS: wait until they accept connections.
         for name in ["ss-arcep-server", "ss-asin-server"] {
             let deadline = Date().addingTimeInterval(60)
@@ -81,6 +88,7 @@ final class ExchangeFixture: Sendable {
         self.urls = urls
         self.servers = servers
         self.authority = authority
+        self.central = central
         self.tasks = tasks
     }
 
@@ -143,6 +151,20 @@ enum RegistryStub {
             Response(
                 status: .ok, headers: [.contentType: "application/yaml"],
                 body: .init(byteBuffer: ByteBuffer(string: "openapi: 3.0.3\nservers:\n  - url: http://127.0.0.1:9101/v1\n  - url: http://{host}:9101/v2\npaths: {}\n")))
+        }
+        // Descriptions a trainee publishes through the admin API; their service URLs point back here.
+        router.get("/trainee/openapi.json") { request, _ in
+            let base = "http://\(request.head.authority ?? "127.0.0.1")/v1/trainee"
+            let document = #"{"openapi":"3.0.1","info":{"title":"Orders (illustrative)","version":"1"},"servers":[{"url":"\#(base)"}],"#
+                + #""paths":{"/orders":{"get":{},"post":{}},"/orders/{id}":{"get":{},"delete":{}}}}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: document)))
+        }
+        router.get("/trainee.wsdl") { request, _ in
+            let location = "http://\(request.head.authority ?? "127.0.0.1")/"
+            let wsdl = #"<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:xrd="http://x-road.eu/xsd/xroad.xsd">"#
+                + #"<wsdl:binding name="b"><wsdl:operation name="getLicence"><xrd:version>v2</xrd:version></wsdl:operation><wsdl:operation name="listLicences"/></wsdl:binding>"#
+                + #"<wsdl:service name="s"><wsdl:port name="p"><soap:address location="\#(location)"/></wsdl:port></wsdl:service></wsdl:definitions>"#
+            return Response(status: .ok, headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(string: wsdl)))
         }
         // A SOAP service that copies the X-Road header, as PR-MESS requires; "noheader" in the body leaves it out.
         router.post("/") { request, _ -> Response in

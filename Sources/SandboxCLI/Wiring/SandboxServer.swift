@@ -47,7 +47,7 @@ struct SandboxServer: Sendable {
         } catch {
             throw CLIError("registries: \(error.description)")
         }
-        let readiness = Readiness(expected: 5 + 2 * topology.securityServers.count, action: onAllRunning)
+        let readiness = Readiness(expected: 6 + 2 * topology.securityServers.count, action: onAllRunning)
         func application(_ name: String, _ port: DefaultPort, _ router: Router<SandboxRequestContext>) -> RunningBlock {
             let app = Application(
                 router: router,
@@ -57,6 +57,7 @@ struct SandboxServer: Sendable {
             return RunningBlock(name: name, url: configuration.baseURL(port), ports: [configuration.port(port)], service: app)
         }
         let pki = application("pki", .pki, PKIRouter.build(authority: authority, adminToken: adminToken, logger: logger))
+        let central = application("central-server", .centralServer, try XRoadWiring.centralServer(topology: topology, configuration: configuration, adminToken: adminToken, logger: Self.logger(logger, block: "central-server")))
         let securityServers = try topology.securityServers.map { definition in
             try XRoadWiring.securityServer(
                 definition.name, topology: topology, configuration: configuration, adminToken: adminToken,
@@ -70,8 +71,8 @@ struct SandboxServer: Sendable {
         ]
         let overview = application(
             "overview", .overview,
-            OverviewRouter.build(blocks: ([pki] + securityServers + backends).map { OverviewRouter.Block(name: $0.name, url: $0.url) }, logger: logger))
-        blocks = [overview, pki] + securityServers + backends
+            OverviewRouter.build(blocks: ([pki, central] + securityServers + backends).map { OverviewRouter.Block(name: $0.name, url: $0.url) }, logger: logger))
+        blocks = [overview, pki, central] + securityServers + backends
     }
 
     private static func logger(_ logger: Logger, block: String) -> Logger {

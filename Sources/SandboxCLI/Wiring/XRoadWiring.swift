@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Logging
 import SandboxCore
 import XRoad
@@ -34,6 +35,13 @@ enum XRoadWiring {
         }
     }
 
+    /// The central server, its registrations in `<data>/central-server.sqlite`.
+    static func centralServer(topology: Topology, configuration: SandboxConfiguration, adminToken: AdminToken, logger: Logger) throws -> Router<SandboxRequestContext> {
+        try SandboxFiles.ensureDirectory(configuration.dataDirectory)
+        let central = try CentralServer(url: configuration.databaseURL(block: "central-server"), topology: topology)
+        return CentralServerRouter.build(central, adminToken: adminToken.value, logger: logger)
+    }
+
     static func securityServer(
         _ name: String, topology: Topology, configuration: SandboxConfiguration, adminToken: AdminToken, logger: Logger,
         onServerRunning: @escaping @Sendable () async -> Void
@@ -47,6 +55,7 @@ enum XRoadWiring {
         let service = try SecurityServerService(
             name: name, topology: topology, directory: configuration.dataDirectory.appendingPathComponent("xroad/\(name)"),
             enrolment: PKIEnrolment(baseURL: configuration.baseURL(.pki), adminToken: adminToken.value), peers: peers,
+            centralServerURL: configuration.baseURL(.centralServer),
             clientSide: .init(host: configuration.bindHost, port: configuration.port(ports.client)),
             serverSide: .init(host: configuration.bindHost, port: configuration.port(ports.server)),
             logger: logger, onServerRunning: onServerRunning)

@@ -4,12 +4,14 @@ import Hummingbird
 import NIOCore
 import SandboxCore
 
-/// The security server's admin REST API, the subset trainees script (reference §4.4, API 2.1.0): clients,
-/// service descriptions (enable / disable), services (URL, timeout) and access rights at service and
-/// endpoint level, with the real paths and snake_case JSON, so that scripts carry over to a real server.
-/// Authentication as the real one: `Authorization: X-Road-ApiKey token=<key>`, the key being the sandbox's
-/// admin token. Served under `/api/v1` on the client side (the real server uses port 4000, which is the
-/// sandbox overview's). Identifiers are `INSTANCE:CLASS:CODE[:SUB[:SERVICE]]`, `:` encoded as `%3A` in paths.
+/// The security server's admin REST API, the subset trainees script (reference §4.4, API 2.1.0): clients
+/// (list, add, register, unregister, delete), service descriptions (add from an OpenAPI, WSDL or REST URL,
+/// enable, disable, delete), services (URL, timeout) and access rights at service and endpoint level, with
+/// the real paths and snake_case JSON, so that scripts carry over to a real server. Registrations go to the
+/// sandbox's central server, which approves them at once. Authentication as the real one:
+/// `Authorization: X-Road-ApiKey token=<key>`, the key being the sandbox's admin token. Served under
+/// `/api/v1` on the client side (the real server uses port 4000, which is the sandbox overview's).
+/// Identifiers are `INSTANCE:CLASS:CODE[:SUB[:SERVICE]]`, `:` encoded as `%3A` in paths.
 struct AdminAPI {
     let server: SecurityServer
     let token: String
@@ -17,7 +19,16 @@ struct AdminAPI {
     func add(to router: Router<SandboxRequestContext>) {
         let group = router.group("api/v1").add(middleware: APIKeyMiddleware(token: token))
         group.get("clients", use: clients)
+        group.post("clients", use: addClient)
+        group.get("clients/:id", use: client)
+        group.delete("clients/:id", use: deleteClient)
+        group.put("clients/:id/register", use: register)
+        group.put("clients/:id/unregister", use: unregister)
         group.get("clients/:id/service-descriptions", use: serviceDescriptions)
+        group.post("clients/:id/service-descriptions", use: addServiceDescription)
+        group.get("service-descriptions/:id", use: serviceDescription)
+        group.delete("service-descriptions/:id", use: deleteServiceDescription)
+        group.get("service-descriptions/:id/services", use: describedServices)
         group.put("service-descriptions/:id/enable", use: enable)
         group.put("service-descriptions/:id/disable", use: disable)
         group.get("services/:id", use: service)
@@ -40,8 +51,8 @@ struct AdminAPI {
         let subsystemCode: String?
         let memberName: String
         let owner: Bool
-        let status = "REGISTERED"
-        let connectionType = "HTTP"
+        let status: String
+        let connectionType: String
     }
 
     struct EndpointDocument: Encodable {
@@ -68,6 +79,7 @@ struct AdminAPI {
         let type: String
         let disabled: Bool
         let disabledNotice: String
+        let refreshedAt: String
         let clientId: String
         let services: [ServiceDocument]
     }
@@ -81,43 +93,7 @@ struct AdminAPI {
         let items: [ServiceClientDocument]
     }
 
-    // MARK: Handlers
-
-    @Sendable func clients(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let topology = server.topology
-        let definition = server.definition
-        return try Self.json(definition.clients.map { client in
-            ClientDocument(
-                id: client.adminID, instanceId: client.instance, memberClass: client.memberClass, memberCode: client.memberCode,
-                subsystemCode: client.subsystemCode, memberName: topology.members.first { $0.id == client.member }?.name ?? client.memberCode,
-                owner: client.member == definition.id.owner)
-        })
-    }
-
-    @Sendable func serviceDescriptions(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let client = try clientID(context)
-        return try Self.json(descriptions().filter { $0.clientId == client.adminID })
-    }
-
-    @Sendable func enable(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let service = try described(context)
-        try server.configuration.setEnabled(service.id, true, notice: nil)
-        return Response(status: .noContent)
-    }
-
-    @Sendable func disable(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        struct Body: Decodable {
-            let disabledNotice: String?
-            enum CodingKeys: String, CodingKey { case disabledNotice = "disabled_notice" }
-        }
-        let service = try described(context)
-        let body = try? await request.decode(as: Body.self, context: context)
-        if let notice = body?.disabledNotice, notice.count > 255 {
-            throw Problem.badRequest(field: "disabled_notice", detail: "at most 255 characters")
-        }
-        try server.configuration.setEnabled(service.id, false, notice: body?.disabledNotice)
-        return Response(status: .noContent)
-    }
+    // MARK: Services and access rights
 
     @Sendable func service(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         try Self.json(document(try hostedService(context)))
@@ -129,7 +105,7 @@ struct AdminAPI {
             let timeout: Int?
         }
         let service = try hostedService(context)
-        let body = try await request.decode(as: Body.self, context: context)
+        let body = try await Self.decode(Body.self, from: request)
         if let url = body.url {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
                 throw Problem.badRequest(field: "url", detail: "'\(url.prefix(200))' is not an http(s) URL")
@@ -149,13 +125,13 @@ struct AdminAPI {
 
     @Sendable func addServiceClients(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let service = try hostedService(context)
-        try server.configuration.grant(try await subjects(in: request, context: context), on: service.id)
+        try server.configuration.grant(try await subjects(in: request), on: service.id)
         return try Self.json(subjects(of: service.id, endpoint: .wholeService), status: .created)
     }
 
     @Sendable func removeServiceClients(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let service = try hostedService(context)
-        try server.configuration.revoke(try await subjects(in: request, context: context), on: service.id)
+        try server.configuration.revoke(try await subjects(in: request), on: service.id)
         return Response(status: .noContent)
     }
 
@@ -166,25 +142,26 @@ struct AdminAPI {
 
     @Sendable func addEndpointClients(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let (service, endpoint) = try self.endpoint(context)
-        try server.configuration.grant(try await subjects(in: request, context: context), on: service.id, endpoint: endpoint)
+        try server.configuration.grant(try await subjects(in: request), on: service.id, endpoint: endpoint)
         return try Self.json(subjects(of: service.id, endpoint: endpoint), status: .created)
     }
 
     @Sendable func removeEndpointClients(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let (service, endpoint) = try self.endpoint(context)
-        try server.configuration.revoke(try await subjects(in: request, context: context), on: service.id, endpoint: endpoint)
+        try server.configuration.revoke(try await subjects(in: request), on: service.id, endpoint: endpoint)
         return Response(status: .noContent)
     }
 
     // MARK: Lookups
 
-    private func parameter(_ context: SandboxRequestContext, _ name: String = "id") -> String {
+    func parameter(_ context: SandboxRequestContext, _ name: String = "id") -> String {
         (context.parameters.get(name) ?? "").removingPercentEncoding ?? ""
     }
 
-    private func clientID(_ context: SandboxRequestContext) throws -> XRoadClientID {
+    /// A client of this server, by its `INSTANCE:CLASS:CODE[:SUB]` id.
+    func localClient(_ context: SandboxRequestContext) throws -> SecurityServerConfiguration.LocalClient {
         let text = parameter(context)
-        guard let client = try? XRoadClientID.parse(text.replacingOccurrences(of: ":", with: "/")), server.definition.clients.contains(client) else {
+        guard let id = SecurityServerConfiguration.clientID(text), let client = server.configuration.client(id) else {
             throw Problem.notFound(what: "client", id: String(text.prefix(100)))
         }
         return client
@@ -198,41 +175,46 @@ struct AdminAPI {
         return service
     }
 
-    /// Service descriptions have numeric ids: one per hosted service, in topology order.
-    private func described(_ context: SandboxRequestContext) throws -> Topology.Service {
-        let hosted = server.configuration.hostedServices
-        guard let number = Int(parameter(context)), hosted.indices.contains(number - 1) else {
+    func description(_ context: SandboxRequestContext) throws -> SecurityServerConfiguration.ServiceDescription {
+        guard let number = Int(parameter(context)), let description = server.configuration.descriptions.first(where: { $0.id == number }) else {
             throw Problem.notFound(what: "service description", id: String(parameter(context).prefix(20)))
         }
-        return hosted[number - 1]
+        return description
     }
 
-    /// Endpoints have numeric ids across the hosted services: `(description id × 1000) + index`.
+    /// Endpoints have numeric ids: `(description id × 1000) + index` among the service's endpoints.
     private func endpoint(_ context: SandboxRequestContext) throws -> (Topology.Service, EndpointPattern) {
-        let hosted = server.configuration.hostedServices
-        guard let number = Int(parameter(context)), hosted.indices.contains(number / 1000 - 1) else {
-            throw Problem.notFound(what: "endpoint", id: String(parameter(context).prefix(20)))
+        let text = parameter(context)
+        guard let number = Int(text), let description = server.configuration.descriptions.first(where: { $0.id == number / 1000 }) else {
+            throw Problem.notFound(what: "endpoint", id: String(text.prefix(20)))
         }
-        let service = hosted[number / 1000 - 1]
-        guard service.endpoints.indices.contains(number % 1000) else { throw Problem.notFound(what: "endpoint", id: "\(number)") }
-        return (service, service.endpoints[number % 1000])
+        var index = number % 1000
+        for service in description.services {
+            if service.endpoints.indices.contains(index) { return (service, service.endpoints[index]) }
+            index -= service.endpoints.count
+        }
+        throw Problem.notFound(what: "endpoint", id: "\(number)")
     }
 
-    private func descriptions() -> [DescriptionDocument] {
-        server.configuration.hostedServices.enumerated().map { index, service in
-            DescriptionDocument(
-                id: "\(index + 1)", url: service.descriptionURL ?? service.url, type: service.type.rawValue, disabled: !service.enabled,
-                disabledNotice: service.disabledNotice, clientId: service.id.provider.adminID, services: [document(service)])
-        }
+    func document(_ description: SecurityServerConfiguration.ServiceDescription) -> DescriptionDocument {
+        DescriptionDocument(
+            id: "\(description.id)", url: description.url, type: description.type.rawValue, disabled: !description.enabled,
+            disabledNotice: description.services.first?.disabledNotice ?? ServiceDescriptionLoader.defaultDisabledNotice,
+            refreshedAt: description.refreshedAt, clientId: description.client.adminID, services: description.services.map(document))
     }
 
-    private func document(_ service: Topology.Service) -> ServiceDocument {
-        let number = (server.configuration.hostedServices.firstIndex { $0.id == service.id } ?? 0) + 1
+    func document(_ service: Topology.Service) -> ServiceDocument {
+        let description = server.configuration.descriptions.first { $0.services.contains { $0.id == service.id } }
+        let offset = description.map { description in
+            description.services.prefix { $0.id != service.id }.map(\.endpoints.count).reduce(0, +)
+        } ?? 0
         return ServiceDocument(
             id: service.id.adminID, fullServiceCode: service.id.serviceCode + (service.id.serviceVersion.map { ".\($0)" } ?? ""),
             serviceCode: service.id.serviceCode, timeout: service.timeout, url: service.url,
-            endpoints: service.endpoints.enumerated().map { offset, endpoint in
-                EndpointDocument(id: "\(number * 1000 + offset)", serviceCode: service.id.serviceCode, method: endpoint.method, path: endpoint.path, generated: true)
+            endpoints: service.endpoints.enumerated().map { index, endpoint in
+                EndpointDocument(
+                    id: "\((description?.id ?? 0) * 1000 + offset + index)", serviceCode: service.id.serviceCode, method: endpoint.method, path: endpoint.path,
+                    generated: true)
             })
     }
 
@@ -243,18 +225,32 @@ struct AdminAPI {
     }
 
     /// `{"items":[{"id":"BJ-SANDBOX:COM:…:SUB","service_client_type":"SUBSYSTEM"}]}`, each a known member or subsystem.
-    private func subjects(in request: Request, context: SandboxRequestContext) async throws -> [XRoadClientID] {
+    private func subjects(in request: Request) async throws -> [XRoadClientID] {
+        guard let items = try? await Self.decode(Items.self, from: request), !items.items.isEmpty else {
+            throw Problem.badRequest(field: "items", detail: #"give {"items":[{"id":"BJ-SANDBOX:CLASS:CODE:SUBSYSTEM","service_client_type":"SUBSYSTEM"}]}"#)
+        }
+        var subjects: [XRoadClientID] = []
+        for (index, item) in items.items.enumerated() {
+            guard let subject = SecurityServerConfiguration.clientID(item.id), await server.knows(subject) else {
+                throw Problem.badRequest(field: "items[\(index)].id", detail: "'\(item.id.prefix(100))' is not a member or subsystem of the instance (GET /listClients)")
+            }
+            subjects.append(subject)
+        }
+        return subjects
+    }
+
+    /// A JSON body in snake_case, at most 1 MiB; a 400 naming the body when it does not decode.
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let buffer = try await request.body.collect(upTo: 1 << 20)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        guard let items = try? decoder.decode(Items.self, from: Data(buffer.readableBytesView)), !items.items.isEmpty else {
-            throw Problem.badRequest(field: "items", detail: #"give {"items":[{"id":"BJ-SANDBOX:CLASS:CODE:SUBSYSTEM","service_client_type":"SUBSYSTEM"}]}"#)
-        }
-        return try items.items.enumerated().map { index, item in
-            guard let subject = try? XRoadClientID.parse(item.id.replacingOccurrences(of: ":", with: "/")), server.topology.knows(subject) else {
-                throw Problem.badRequest(field: "items[\(index)].id", detail: "'\(item.id.prefix(100))' is not a member or subsystem of the instance (GET /listClients)")
-            }
-            return subject
+        do {
+            return try decoder.decode(type, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            var path = error.codingPath
+            if case .keyNotFound(let key, _) = error { path.append(key) }
+            let place = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue.snakeCased)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            throw Problem.badRequest(field: place.isEmpty ? "body" : place, detail: error.plainDescription)
         }
     }
 
@@ -263,6 +259,17 @@ struct AdminAPI {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}
+
+extension String {
+    /// `disabledNotice` → `disabled_notice`, to name fields as the wire spells them.
+    var snakeCased: String {
+        var result = ""
+        for character in self {
+            if character.isUppercase { result += "_" + character.lowercased() } else { result.append(character) }
+        }
+        return result
     }
 }
 

@@ -40,6 +40,13 @@ extension XRoadFault.Explanation {
 }
 
 extension XRoadFault.Explanation {
+    /// A client added through the admin API but not registered yet (or being unregistered).
+    static func clientNotRegistered(_ client: XRoadClientID, status: String, thisServer: String) -> Self {
+        .init(
+            french: "Le client \(client) existe sur \(thisServer) mais son statut est \(status) : il ne peut appeler qu'une fois enregistré. PUT /api/v1/clients/\(client.adminID)/register sur l'API d'administration de \(thisServer).",
+            english: "Client \(client) exists on \(thisServer) but its status is \(status): it may call only once registered. PUT /api/v1/clients/\(client.adminID)/register on \(thisServer)'s admin API.")
+    }
+
     static func noSigningKey(_ member: XRoadClientID) -> Self {
         .init(
             french: "Ce serveur de sécurité n'a pas de clé de signature pour \(member) : relancez-le pour qu'il la demande à la PKI.",

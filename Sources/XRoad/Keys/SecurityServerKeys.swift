@@ -28,7 +28,11 @@ public struct SecurityServerKeys: Sendable {
     /// Loads the keys under `directory`, or enrols new ones with the PKI: a key made here, a CSR, a
     /// certificate from `POST /pki/v1/certificates`. Existing keys are reused while their certificate
     /// still chains to the PKI's current root (a `sandbox init --force` makes them enrol again).
-    public static func loadOrEnrol(directory: URL, server: Topology.SecurityServer, topology: Topology, pki: PKIEnrolment) async throws -> SecurityServerKeys {
+    /// - Parameter clients: the server's clients, when its own configuration knows more than the topology
+    ///   (clients added through the admin API): each of their members gets a signing key.
+    public static func loadOrEnrol(
+        directory: URL, server: Topology.SecurityServer, topology: Topology, pki: PKIEnrolment, clients: [XRoadClientID]? = nil
+    ) async throws -> SecurityServerKeys {
         let root = try await pki.rootCertificate()
         let store = KeyFileStore(directory: directory, root: root)
         let ownerName = topology.members.first { $0.id == server.id.owner }?.name ?? server.id.owner.memberCode
@@ -36,7 +40,7 @@ public struct SecurityServerKeys: Sendable {
             ["commonName": server.id.serverCode, "organizationName": String(ownerName.prefix(64)), "serialNumber": server.id.parts.joined(separator: "/")]
         }
         var signing: [XRoadClientID: SigningIdentity] = [:]
-        for member in Set(server.clients.map(\.member) + [server.id.owner]).sorted() {
+        for member in Set((clients ?? server.clients).map(\.member) + [server.id.owner]).sorted() {
             let name = topology.members.first { $0.id == member }?.name ?? member.memberCode
             signing[member] = try await store.loadOrEnrol(file: "sign-\(member.memberClass)-\(member.memberCode)", member: member, pki: pki, profile: "xroad-sign") {
                 ["commonName": member.memberCode, "organizationName": String(name.prefix(64)), "serialNumber": member.parts.joined(separator: "/")]

@@ -31,7 +31,7 @@ enum WSDLDownload {
             let provider = XRoadClientID(instance: parts[0], memberClass: parts[1], memberCode: parts[2], subsystemCode: parts[3])
             let service = XRoadServiceID(provider: provider, serviceCode: parts[4], serviceVersion: query["version"].map(String.init))
             let proxy = ClientProxy(server: server)
-            let host = try proxy.providerServer(for: service, requested: nil)
+            let host = try await proxy.providerServer(for: service, requested: nil)
             guard let signer = server.keys.signer(for: server.definition.id.owner) else {
                 throw XRoadFault(.clientProxy("CannotCreateSignature"), "No signing key for the server's owner", explain: .noSigningKey(server.definition.id.owner))
             }

@@ -32,7 +32,7 @@ struct ClientProxy {
         let target = try RestRequestTarget.parse(rawTarget)
         let incoming = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         let client = try client(from: incoming)
-        let provider = try providerServer(for: target.service, requested: RestHeaders.last("X-Road-Security-Server", in: incoming))
+        let provider = try await providerServer(for: target.service, requested: RestHeaders.last("X-Road-Security-Server", in: incoming))
         guard let signer = server.keys.signer(for: client) else {
             throw XRoadFault(.clientProxy("CannotCreateSignature"), "No signing key for member \(client.member)", explain: .noSigningKey(client.member))
         }
@@ -97,6 +97,11 @@ struct ClientProxy {
     /// The client must be registered on this very server: the first support question of every X-Road forum.
     func requireRegistered(_ client: XRoadClientID) throws(XRoadFault) {
         guard server.definition.clients.contains(client) else {
+            if let local = server.configuration.client(client) {
+                throw XRoadFault(
+                    .clientProxy("UnknownMember"), "Client '\(client)' not found",
+                    explain: .clientNotRegistered(client, status: local.status.rawValue, thisServer: server.name))
+            }
             throw XRoadFault(
                 .clientProxy("UnknownMember"), "Client '\(client)' not found",
                 explain: .unknownMember(client, thisServer: server.name, registeredOn: server.topology.securityServers(hosting: client).map(\.name)))
@@ -104,8 +109,8 @@ struct ClientProxy {
     }
 
     /// The security server hosting the provider, optionally the one `X-Road-Security-Server` names.
-    func providerServer(for service: XRoadServiceID, requested: String?) throws(XRoadFault) -> Topology.SecurityServer {
-        let hosts = server.topology.securityServers(hosting: service.provider)
+    func providerServer(for service: XRoadServiceID, requested: String?) async throws(XRoadFault) -> Topology.SecurityServer {
+        let hosts = await server.hosts(of: service.provider)
         guard !hosts.isEmpty else {
             throw XRoadFault(
                 .clientProxy("UnknownMember"), "Could not find addresses for service provider \"\(service)\"",

@@ -29,14 +29,17 @@ public struct SecurityServer: Sendable {
     /// Mutual TLS with the other security servers.
     public let peerTLS: PeerTLS
     let intermediates: [Certificate]
+    /// The central server the global configuration comes from; nil keeps the topology's registrations.
+    public let central: CentralServerClient?
 
     /// - Parameters:
     ///   - messageLog: this server's own log (its SQLite file).
     ///   - tsaURL: the PKI's RFC 3161 endpoint, for the log's timestamps.
     public init(
         name: String, configuration: SecurityServerConfiguration, keys: SecurityServerKeys, peers: [String: String], messageLog: MessageLog, tsaURL: String,
-        errorStyle: XRoadErrorStyle = .legacy, clock: any SandboxClock = SystemClock(), logger: Logger
+        central: CentralServerClient? = nil, errorStyle: XRoadErrorStyle = .legacy, clock: any SandboxClock = SystemClock(), logger: Logger
     ) throws {
+        self.central = central
         self.name = name
         self.configuration = configuration
         self.keys = keys
@@ -49,6 +52,31 @@ public struct SecurityServer: Sendable {
         self.errorStyle = errorStyle
         self.clock = clock
         self.logger = logger
+    }
+
+    /// Downloads the global configuration when the last download is older than `interval`, and applies it.
+    public func refreshGlobalConfiguration(ifOlderThan interval: Duration = CentralServerClient.missInterval) async {
+        guard let central, let document = await central.download(ifOlderThan: interval) else { return }
+        do {
+            try configuration.apply(document)
+        } catch {
+            logger.warning("cannot apply the global configuration", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The servers hosting `client`; on a miss, asks the central server first (it may have just been registered).
+    func hosts(of client: XRoadClientID) async -> [Topology.SecurityServer] {
+        let hosts = topology.securityServers(hosting: client)
+        guard hosts.isEmpty, central != nil else { return hosts }
+        await refreshGlobalConfiguration()
+        return topology.securityServers(hosting: client)
+    }
+
+    /// Whether `client` is a member or subsystem of the instance, asking the central server on a miss.
+    func knows(_ client: XRoadClientID) async -> Bool {
+        if topology.knows(client) || central == nil { return topology.knows(client) }
+        await refreshGlobalConfiguration()
+        return topology.knows(client)
     }
 
     /// Verifies a message from a peer server against the sandbox root.

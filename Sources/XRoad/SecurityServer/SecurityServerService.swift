@@ -24,6 +24,8 @@ public struct SecurityServerService: Service {
     let directory: URL
     let enrolment: PKIEnrolment
     let peers: [String: String]
+    /// The central server's base URL; nil keeps the topology's registrations (tests of one server).
+    let centralServerURL: String?
     let clientSide: Address
     let serverSide: Address
     let errorStyle: XRoadErrorStyle
@@ -31,7 +33,7 @@ public struct SecurityServerService: Service {
     let onServerRunning: @Sendable () async -> Void
 
     public init(
-        name: String, topology: Topology, directory: URL, enrolment: PKIEnrolment, peers: [String: String], clientSide: Address,
+        name: String, topology: Topology, directory: URL, enrolment: PKIEnrolment, peers: [String: String], centralServerURL: String? = nil, clientSide: Address,
         serverSide: Address, errorStyle: XRoadErrorStyle = .legacy, logger: Logger, onServerRunning: @escaping @Sendable () async -> Void = {}
     ) throws {
         guard topology.securityServer(named: name) != nil else {
@@ -42,6 +44,7 @@ public struct SecurityServerService: Service {
         self.directory = directory
         self.enrolment = enrolment
         self.peers = peers
+        self.centralServerURL = centralServerURL
         self.clientSide = clientSide
         self.serverSide = serverSide
         self.errorStyle = errorStyle
@@ -50,12 +53,14 @@ public struct SecurityServerService: Service {
     }
 
     public func run() async throws {
-        let keys = try await enrolWhenThePKIAnswers()
+        let configuration = try SecurityServer.openConfiguration(directory: directory, topology: topology, name: name)
+        let keys = try await enrolWhenThePKIAnswers(clients: configuration.clients.map(\.id))
         let definition = topology.securityServer(named: name)!
         let server = try SecurityServer(
-            name: name, configuration: try SecurityServer.openConfiguration(directory: directory, topology: topology, name: name), keys: keys, peers: peers,
+            name: name, configuration: configuration, keys: keys, peers: peers,
             messageLog: try SecurityServer.openMessageLog(directory: directory, server: definition),
-            tsaURL: enrolment.baseURL + "/pki/v1/tsa", errorStyle: errorStyle, logger: logger)
+            tsaURL: enrolment.baseURL + "/pki/v1/tsa",
+            central: centralServerURL.map { CentralServerClient(baseURL: $0, adminToken: enrolment.adminToken) }, errorStyle: errorStyle, logger: logger)
         let applications = [
             Application(
                 router: SecurityServerRouters.clientSide(server, adminToken: enrolment.adminToken, logger: logger),
@@ -70,6 +75,7 @@ public struct SecurityServerService: Service {
         // Child tasks inherit the graceful-shutdown signal of the service group running this service.
         try await withThrowingDiscardingTaskGroup { group in
             for application in applications { group.addTask { try await application.runService() } }
+            if server.central != nil { group.addTask { await Self.followGlobalConfiguration(server) } }
             if definition.messageLog.timestampInterval > 0 {
                 group.addTask { await Self.stampPeriodically(server, every: definition.messageLog.timestampInterval) }
             }
@@ -89,13 +95,21 @@ public struct SecurityServerService: Service {
         }
     }
 
+    /// Downloads the global configuration at start and then every minute, as real servers do.
+    private static func followGlobalConfiguration(_ server: SecurityServer) async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await server.refreshGlobalConfiguration(ifOlderThan: .zero)
+            _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: CentralServerClient.backgroundInterval) }
+        }
+    }
+
     /// The PKI may start in the same instant (one process) or a moment later (one container per block).
-    private func enrolWhenThePKIAnswers() async throws -> SecurityServerKeys {
+    private func enrolWhenThePKIAnswers(clients: [XRoadClientID]) async throws -> SecurityServerKeys {
         let deadline = ContinuousClock.now + .seconds(60)
         while true {
             do {
                 return try await SecurityServerKeys.loadOrEnrol(
-                    directory: directory.appendingPathComponent("keys"), server: topology.securityServer(named: name)!, topology: topology, pki: enrolment)
+                    directory: directory.appendingPathComponent("keys"), server: topology.securityServer(named: name)!, topology: topology, pki: enrolment, clients: clients)
             } catch let error as EnrolmentError where ContinuousClock.now < deadline && error.description.hasPrefix("cannot reach") {
                 try await Task.sleep(for: .milliseconds(50))
             }

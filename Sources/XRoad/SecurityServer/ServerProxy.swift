@@ -43,7 +43,7 @@ struct ServerProxy {
                     originalContentType: request.headers[.init("x-original-content-type")!] ?? "",
                     soapAction: request.headers[.init("x-original-soapaction")!] ?? "")
             }
-            let (part, payload, client) = try restRequest(opened, signer: signer)
+            let (part, payload, client) = try await restRequest(opened, signer: signer)
             accept = part.value("Accept")
             language = Language.negotiate(query: nil, acceptLanguage: part.value("Accept-Language"))
             let target = try RestRequestTarget.parse(part.target)
@@ -91,7 +91,7 @@ struct ServerProxy {
     }
 
     /// The REST request part inside a verified envelope, its body, and its client (the signer's member's).
-    private func restRequest(_ opened: SignedEnvelope.Opened, signer: XRoadClientID) throws(XRoadFault) -> (RestRequestPart, [UInt8], XRoadClientID) {
+    private func restRequest(_ opened: SignedEnvelope.Opened, signer: XRoadClientID) async throws(XRoadFault) -> (RestRequestPart, [UInt8], XRoadClientID) {
         guard let part = opened.parts.first(where: { $0.contentType == RestEnvelopeParts.request }).flatMap({ RestRequestPart.parse($0.body) }),
             let clientText = part.value("X-Road-Client"), let client = try? XRoadClientID.parse(clientText)
         else {
@@ -101,7 +101,7 @@ struct ServerProxy {
             let reason = "signed by \(opened.signer.subject), but the client is \(client)"
             throw XRoadFault(.serverProxy("IncorrectCertificate"), "Signer certificate is not issued to the client \(client)", explain: .invalidSignature(reason))
         }
-        guard server.topology.knows(client) else {
+        guard await server.knows(client) else {
             throw XRoadFault(
                 .serverProxy("UnknownMember"), "Client '\(client)' not found",
                 explain: .unknownMember(client, thisServer: server.name, registeredOn: server.topology.securityServers(hosting: client).map(\.name)))

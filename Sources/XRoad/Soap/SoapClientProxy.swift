@@ -45,7 +45,7 @@ struct SoapClientProxy {
         let message = try SoapMessage.parse(bytes)
         let (client, service, messageID) = try message.requireRequestHeader()
         try rest.requireRegistered(client)
-        let provider = try rest.providerServer(for: service, requested: nil)
+        let provider = try await rest.providerServer(for: service, requested: nil)
         guard let signer = server.keys.signer(for: client) else {
             throw XRoadFault(.clientProxy("CannotCreateSignature"), "No signing key for member \(client.member)", explain: .noSigningKey(client.member))
         }

@@ -25,7 +25,7 @@ struct SoapServerProxy {
                 .serverProxy("IncorrectCertificate"), "Signer certificate is not issued to the client \(client)",
                 explain: .invalidSignature("signed by \(signer.member), but the SOAP header names \(client)"))
         }
-        guard server.topology.knows(client) else {
+        guard await server.knows(client) else {
             throw XRoadFault(
                 .serverProxy("UnknownMember"), "Client '\(client)' not found",
                 explain: .unknownMember(client, thisServer: server.name, registeredOn: server.topology.securityServers(hosting: client).map(\.name)))
