@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SandboxCore
+import XRoad
 
 /// `sandbox bench xroad`: REST exchanges information system → ss-arcep → ss-asin → RCCM backend (two
 /// signatures, two verifications, four message-log writes, batch time-stamping), against direct calls to
@@ -47,6 +48,7 @@ struct XRoadBenchCommand: AsyncParsableCommand {
             exchangeAlone.append(try await BenchHTTP.load(url: exchange, headers: client, seconds: min(seconds, 2), concurrency: 1))
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        func micro(_ duration: Duration) -> Double { milliseconds(duration) * 1000 }
         func milliseconds(_ duration: Duration) -> Double { Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15 }
         let directRate = median(directRuns.map(\.perSecond))
         let exchangeRate = median(exchangeRuns.map(\.perSecond))
@@ -61,6 +63,11 @@ struct XRoadBenchCommand: AsyncParsableCommand {
         let aloneExchange = median(exchangeAlone.map { milliseconds($0.p50) })
         print(line("One client: direct / exchange p50", String(format: "%.2f / %.2f ms", aloneDirect, aloneExchange), "no queueing"))
         print(line("Added p50 latency, one client", String(format: "%.2f ms", aloneExchange - aloneDirect), "aim < 2 ms"))
+        let costs = try ExchangeStepCosts.measure(
+            keys: configuration.dataDirectory.appendingPathComponent("xroad/ss-arcep/keys"), member: try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP"),
+            scratch: workspace.root)
+        print(line("Seal / open an envelope, alone", String(format: "%.0f / %.0f µs", micro(costs.seal), micro(costs.open)), "each side does both once"))
+        print(line("Message-log write, alone", String(format: "%.0f µs", micro(costs.logWrite)), "four per exchange"))
         print(line("Added p50 latency, \(concurrency) clients", String(format: "%.2f ms", exchangeP50 - directP50), "includes queueing on \(ProcessInfo.processInfo.activeProcessorCount) cores"))
     }
 

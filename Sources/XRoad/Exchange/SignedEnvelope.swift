@@ -62,14 +62,25 @@ public enum SignedEnvelope {
         guard manifest == Self.manifest(for: parts) else {
             throw EnvelopeError(.digestMismatch, "a part's SHA-512 differs from the signed manifest: the message was changed in transit")
         }
-        guard let signature = try? CAdESSignature(der: signatureBytes) else { throw EnvelopeError(.malformed, "the signature part is not CMS") }
-        let embedded = signature.certificates
-        guard let signer = signature.signerCertificate(among: embedded) else { throw EnvelopeError(.malformed, "the signature carries no signer certificate") }
-        guard signature.messageDigest == DigestAlgorithm.sha512.hash(manifest), signature.isSignatureValid(with: signer) else {
+        // Read from the DER rather than through OpenSSL's CMS objects: the signer's certificate is the same
+        // on every message, so it is parsed (and its path checked) once, then only the ECDSA check remains.
+        let signature: SignedDataReading
+        do {
+            signature = try SignedDataReading(der: signatureBytes)
+        } catch {
+            throw EnvelopeError(.malformed, "the signature part is not a CMS SignedData by one signer with its certificate (\(error.description))")
+        }
+        let known = trustedSigners?.certificate(signature.certificate, at: time)
+        guard let signer = known ?? (try? Certificate(der: signature.certificate)) else {
+            throw EnvelopeError(.malformed, "the signature's certificate cannot be read")
+        }
+        guard signature.declaresData, signature.digestAlgorithm == .sha512, signature.messageDigest == DigestAlgorithm.sha512.hash(manifest),
+            signature.isSigned(by: signer)
+        else {
             throw EnvelopeError(.invalidSignature, "the signature does not verify over the manifest")
         }
-        if trustedSigners?.contains(signer, at: time) != true {
-            let path = try? PathValidation.verify(signer, trustAnchors: [trustAnchor], intermediates: embedded + intermediates, at: time)
+        if known == nil {
+            let path = try? PathValidation.verify(signer, trustAnchors: [trustAnchor], intermediates: intermediates, at: time)
             guard let path, path.isValid else {
                 throw EnvelopeError(.untrustedSigner, "the signer \(signer.subject) has no valid path to the sandbox root (\(path?.errorText ?? "unverifiable"))")
             }
@@ -112,22 +123,25 @@ public enum SignedEnvelope {
     }
 }
 
-/// Signing certificates whose path to the root was checked recently: the signature is verified on every
-/// message, the chain once per few minutes per signer (as X-Road caches OCSP answers for a while).
+/// Signing certificates whose path to the root was checked recently, by their DER: the signature is
+/// verified on every message, the certificate parsed and its chain checked once per few minutes per signer
+/// (as X-Road caches OCSP answers for a while).
 public final class TrustedSigners: Sendable {
-    private let checked = Mutex<[[UInt8]: Date]>([:])
+    private let checked = Mutex<[[UInt8]: (certificate: Certificate, until: Date)]>([:])
     let lifetime: TimeInterval
 
     public init(lifetime: TimeInterval = 300) { self.lifetime = lifetime }
 
-    func contains(_ certificate: Certificate, at time: Date) -> Bool {
-        checked.withLock { $0[certificate.der].map { time < $0 } ?? false } && certificate.isValid(at: time)
+    /// The parsed certificate for `der`, if its path was checked less than `lifetime` ago and it is valid at `time`.
+    func certificate(_ der: [UInt8], at time: Date) -> Certificate? {
+        guard let entry = checked.withLock({ $0[der] }), time < entry.until, entry.certificate.isValid(at: time) else { return nil }
+        return entry.certificate
     }
 
     func remember(_ certificate: Certificate, at time: Date) {
         checked.withLock { entries in
             if entries.count > 1000 { entries.removeAll() }
-            entries[certificate.der] = time.addingTimeInterval(lifetime)
+            entries[certificate.der] = (certificate, time.addingTimeInterval(lifetime))
         }
     }
 }

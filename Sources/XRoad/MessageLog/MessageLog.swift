@@ -1,6 +1,7 @@
 import Foundation
 import SandboxCore
 import SandboxCrypto
+import Synchronization
 
 /// A security server's message log (UG-SS §11, data model `logrecord`): every request and response it
 /// signed or verified, with the signature, in its own SQLite file. Records are linked by a hash chain —
@@ -22,6 +23,23 @@ public final class MessageLog: Sendable {
         public let manifest: [UInt8]
         public let signature: [UInt8]
         public let status: Int?
+
+        public init(
+            queryID: String, requestID: String, isResponse: Bool, client: XRoadClientID, provider: XRoadClientID, service: String, message: [UInt8],
+            attachment: [UInt8]?, manifest: [UInt8], signature: [UInt8], status: Int?
+        ) {
+            self.queryID = queryID
+            self.requestID = requestID
+            self.isResponse = isResponse
+            self.client = client
+            self.provider = provider
+            self.service = service
+            self.message = message
+            self.attachment = attachment
+            self.manifest = manifest
+            self.signature = signature
+            self.status = status
+        }
     }
 
     public struct Record: Sendable {
@@ -38,6 +56,9 @@ public final class MessageLog: Sendable {
     let clock: any SandboxClock
     /// Clients whose message bodies are not kept (metadata-only logging).
     let metadataOnly: Set<XRoadClientID>
+    /// The last record's hash, once read: every append needs it. Changed only inside the append's
+    /// transaction, so appends see each other's in order.
+    private let chainHead = Mutex<String?>(nil)
 
     static let migrations = [
         Migration(
@@ -90,8 +111,19 @@ public final class MessageLog: Sendable {
         let signatureHash = Hex.encode(DigestAlgorithm.sha256.hash(entry.signature), uppercase: false)
         // Metadata-only applies to the subsystems of this server, on either side of the exchange.
         let keepBody = !metadataOnly.contains(entry.client) && !metadataOnly.contains(entry.provider)
-        return try database.transaction { transaction in
-            let previous = try transaction.queryOne("SELECT record_hash FROM records ORDER BY id DESC LIMIT 1").map { try $0.string("record_hash") } ?? Self.genesis
+        do {
+            return try append(entry, signatureHash: signatureHash, keepBody: keepBody)
+        } catch {
+            // The transaction rolled back: read the head from the file next time.
+            chainHead.withLock { $0 = nil }
+            throw error
+        }
+    }
+
+    private func append(_ entry: Entry, signatureHash: String, keepBody: Bool) throws -> Int64 {
+        try database.transaction { transaction in
+            let previous = try chainHead.withLock { $0 }
+                ?? transaction.queryOne("SELECT record_hash FROM records ORDER BY id DESC LIMIT 1").map { try $0.string("record_hash") } ?? Self.genesis
             let recordHash = Self.chain(previous: previous, signatureHash: signatureHash)
             try transaction.execute(
                 """
@@ -107,7 +139,8 @@ public final class MessageLog: Sendable {
                     .blob(entry.manifest), .blob(entry.signature), .text(signatureHash), .text(previous), .text(recordHash),
                     entry.status.map { .integer(Int64($0)) } ?? .null,
                 ])
-            return try transaction.queryOne("SELECT last_insert_rowid() AS id").map { try $0.int("id") } ?? 0
+            chainHead.withLock { $0 = recordHash }
+            return transaction.lastInsertRowID
         }
     }
 
