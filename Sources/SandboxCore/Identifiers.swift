@@ -4,12 +4,36 @@ import Foundation
 /// read aloud or copied from paper survives).
 public enum Identifier {
     public static func random(prefix: String, bytes: Int = 16) -> String {
+        // Eight bytes per call to the system generator (one syscall each), not one call per byte.
         var generator = SystemRandomNumberGenerator()
-        let random = (0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var random: [UInt8] = []
+        random.reserveCapacity(bytes + 7)
+        while random.count < bytes { withUnsafeBytes(of: generator.next() as UInt64) { random += $0 } }
+        random.removeLast(random.count - bytes)
         return "\(prefix)_\(Crockford32.encode(random))"
     }
 
     public static func requestID() -> String { random(prefix: "req", bytes: 12) }
+
+    /// A random (version 4) UUID in lower case, as X-Road writes message and request ids. Foundation's
+    /// `UUID()` opens `/dev/urandom` on every call on Linux; this asks the system generator twice.
+    public static func uuid() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        for _ in 0..<2 { withUnsafeBytes(of: generator.next() as UInt64) { bytes += $0 } }
+        bytes[6] = bytes[6] & 0x0F | 0x40
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (index, byte) in bytes.enumerated() {
+            if [4, 6, 8, 10].contains(index) { text.append(UInt8(ascii: "-")) }
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
 
     /// Whether an identifier that came from outside is safe to echo in headers, logs and paths.
     public static func isSafe(_ id: String, maxLength: Int = 128) -> Bool {

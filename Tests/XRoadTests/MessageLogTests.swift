@@ -66,6 +66,28 @@ struct MessageLogTests {
         #expect(try log.firstBrokenLink() == 3)
     }
 
+    @Test func concurrentAppendsAreCommittedTogetherInOneUnbrokenChain() async throws {
+        let directory = try TemporaryDirectory("log")
+        let log = try MessageLog(url: directory.file("messagelog.sqlite"), clock: SystemClock())
+        let client = try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI")
+        let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    try await log.append(
+                        MessageLog.Entry(
+                            queryID: "q\(index)", requestID: "r", isResponse: false, client: client, provider: client, service: "S", message: [1],
+                            attachment: nil, manifest: [2], signature: Array("signature \(index)".utf8), status: nil))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(ids).count == 200)
+        #expect(try log.recent(limit: 1000).count == 200)
+        #expect(try log.firstBrokenLink() == nil)
+        // Every record is where its id says, with its own query id.
+        #expect(try log.recent(limit: 1000).allSatisfy { record in record.entry.queryID.hasPrefix("q") && ids.contains(record.id) })
+    }
+
     @Test func thePersonRegisterKeepsMetadataOnly() async throws {
         let fixture = try await ExchangeFixture(editTopology: Self.immediate)
         let reply = try await fixture.call(

@@ -10,7 +10,7 @@ public struct XRoadFault: Error, Sendable, CustomStringConvertible {
     public let detail: String
     public let explanation: Explanation
 
-    public init(_ code: XRoadErrorCode, _ message: String, explain explanation: Explanation, detail: String = UUID().uuidString.lowercased()) {
+    public init(_ code: XRoadErrorCode, _ message: String, explain explanation: Explanation, detail: String = Identifier.uuid()) {
         self.code = code
         self.message = message
         self.explanation = explanation

@@ -17,7 +17,7 @@ public struct MultipartMessage: Sendable, Equatable {
     public let parts: [Part]
     public let boundary: String
 
-    public init(parts: [Part], boundary: String = "xroad-" + UUID().uuidString.lowercased()) {
+    public init(parts: [Part], boundary: String = "xroad-" + Identifier.uuid()) {
         self.parts = parts
         self.boundary = boundary
     }
@@ -61,12 +61,7 @@ public struct MultipartMessage: Sendable, Equatable {
             guard let headerEnd = ByteSearch.firstIndex(of: Array("\r\n\r\n".utf8), in: body, from: cursor), headerEnd < end else {
                 throw MultipartError("a part has no header block")
             }
-            let headerText = String(decoding: body[cursor..<headerEnd], as: UTF8.self)
-            let contentType = headerText.split(separator: "\r\n").compactMap { line -> String? in
-                let pieces = line.split(separator: ":", maxSplits: 1)
-                guard pieces.count == 2, pieces[0].trimmingCharacters(in: .whitespaces).lowercased() == "content-type" else { return nil }
-                return pieces[1].trimmingCharacters(in: .whitespaces)
-            }.first
+            let contentType = Self.contentType(inHeaders: body[cursor..<headerEnd])
             guard let contentType else { throw MultipartError("a part has no Content-Type") }
             let bodyStart = headerEnd + 4
             let bodyEnd = end - 2  // the CRLF before the next delimiter
@@ -78,6 +73,33 @@ public struct MultipartMessage: Sendable, Equatable {
             throw MultipartError("the closing boundary is missing")
         }
         return MultipartMessage(parts: parts, boundary: boundary)
+    }
+}
+
+extension MultipartMessage {
+    /// The `Content-Type` value among a part's header lines, read as bytes (names case-insensitive, spaces
+    /// and tabs around values dropped).
+    static func contentType(inHeaders headers: ArraySlice<UInt8>) -> String? {
+        let name = Array("content-type".utf8)
+        for line in headers.split(separator: UInt8(ascii: "\n")) {
+            var line = line
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+            let key = line[line.startIndex..<colon].trimmingBlanks
+            guard key.count == name.count, zip(key, name).allSatisfy({ ((0x41...0x5A).contains($0) ? $0 | 0x20 : $0) == $1 }) else { continue }
+            return String(decoding: line[(colon + 1)...].trimmingBlanks, as: UTF8.self)
+        }
+        return nil
+    }
+}
+
+extension ArraySlice<UInt8> {
+    /// Without leading and trailing spaces and tabs.
+    var trimmingBlanks: ArraySlice<UInt8> {
+        var slice = self
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return slice
     }
 }
 

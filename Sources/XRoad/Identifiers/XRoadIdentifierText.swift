@@ -26,6 +26,12 @@ public enum XRoadIdentifierText {
         }
         var parts: [String] = []
         for part in raw {
+            // Most identifiers carry no escape at all: no decoding to do.
+            if !part.utf8.contains(UInt8(ascii: "%")) {
+                guard !part.isEmpty else { throw XRoadIdentifierError(description: "the \(kind) identifier '\(text.prefix(200))' has an empty part") }
+                parts.append(String(part))
+                continue
+            }
             guard Self.isWellFormedPercentEncoding(part), let decoded = String(part).removingPercentEncoding else {
                 throw XRoadIdentifierError(description: "'\(part.prefix(100))' in the \(kind) identifier is not valid percent-encoding")
             }
@@ -58,7 +64,19 @@ public enum XRoadIdentifierText {
     /// Percent-encodes one part for a path or header: everything outside RFC 3986's unreserved set and the
     /// X-Road-allowed punctuation.
     public static func percentEncode(_ part: String) -> String {
-        part.addingPercentEncoding(withAllowedCharacters: encodingAllowed) ?? part
+        if part.utf8.allSatisfy(isLeftAsIs) { return part }
+        return part.addingPercentEncoding(withAllowedCharacters: encodingAllowed) ?? part
+    }
+
+    /// The bytes ``percentEncode(_:)`` keeps: ASCII letters, digits and `-._~'()+,=`.
+    private static func isLeftAsIs(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: "="):
+            true
+        default: false
+        }
     }
 
     private static let encodingAllowed: CharacterSet = {

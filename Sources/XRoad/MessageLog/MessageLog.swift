@@ -53,12 +53,20 @@ public final class MessageLog: Sendable {
     }
 
     let database: Database
+    /// A second connection that only checkpoints, so that appends never wait on the connection lock for it.
+    private let checkpointer: Database
     let clock: any SandboxClock
     /// Clients whose message bodies are not kept (metadata-only logging).
     let metadataOnly: Set<XRoadClientID>
     /// The last record's hash, once read: every append needs it. Changed only inside the append's
     /// transaction, so appends see each other's in order.
     private let chainHead = Mutex<String?>(nil)
+    /// Records waiting for the next group commit, and whether a commit is under way.
+    private let group = Mutex<(pending: [(Entry, CheckedContinuation<Int64, any Error>)], writing: Bool)>(([], false))
+    /// Appends since the last background checkpoint, and whether one is running.
+    private let checkpointState = Mutex<(appends: Int, running: Bool)>((0, false))
+    /// Appends between background checkpoints (about 1,500 pages of log).
+    static let checkpointEvery = 500
 
     static let migrations = [
         Migration(
@@ -101,6 +109,11 @@ public final class MessageLog: Sendable {
 
     public init(url: URL, clock: any SandboxClock, metadataOnly: Set<XRoadClientID> = []) throws {
         database = try Database(path: url.path, migrations: Self.migrations)
+        // Checkpoints (copying the write-ahead log into the file, with an fsync) run in the background every
+        // few hundred appends (and each timestamping interval); a commit does one itself only past ~40 MB of
+        // log, so that exchanges do not wait for the disk.
+        try database.execute("PRAGMA wal_autocheckpoint=10000")
+        checkpointer = try Database(path: url.path, migrations: Self.migrations)
         self.clock = clock
         self.metadataOnly = metadataOnly
     }
@@ -108,11 +121,87 @@ public final class MessageLog: Sendable {
     /// Appends a record at the end of the chain.
     @discardableResult
     public func append(_ entry: Entry) throws -> Int64 {
-        let signatureHash = Hex.encode(DigestAlgorithm.sha256.hash(entry.signature), uppercase: false)
-        // Metadata-only applies to the subsystems of this server, on either side of the exchange.
-        let keepBody = !metadataOnly.contains(entry.client) && !metadataOnly.contains(entry.provider)
+        try appendAll([entry])[0]
+    }
+
+    /// Appends a record, committed together with the records other exchanges are appending at the same
+    /// moment (group commit): one transaction, and one write of the log's last pages, for all of them. The
+    /// record is in the file when this returns, as with ``append(_:)``; if the transaction fails, every
+    /// record of the group fails with it.
+    @discardableResult
+    public func append(_ entry: Entry) async throws -> Int64 {
+        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Int64, any Error>) in
+            let leads = group.withLock { group -> Bool in
+                group.pending.append((entry, waiter))
+                guard !group.writing else { return false }
+                group.writing = true
+                return true
+            }
+            if leads { commitGroups() }
+        }
+    }
+
+    /// Commits what is pending; requests that arrived during the commit form the next group, which a new
+    /// task commits, so that the exchange that led this one goes on at once.
+    private func commitGroups() {
         do {
-            return try append(entry, signatureHash: signatureHash, keepBody: keepBody)
+            let batch = group.withLock { group -> [(Entry, CheckedContinuation<Int64, any Error>)] in
+                let batch = group.pending
+                group.pending = []
+                if batch.isEmpty { group.writing = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            do {
+                let ids = try appendAll(batch.map(\.0))
+                for (waiter, id) in zip(batch.map(\.1), ids) { waiter.resume(returning: id) }
+            } catch {
+                for (_, waiter) in batch { waiter.resume(throwing: error) }
+            }
+        }
+        Task { self.commitGroups() }
+    }
+
+    /// Appends records in order, in one transaction.
+    private func appendAll(_ entries: [Entry]) throws -> [Int64] {
+        do {
+            let ids = try database.transaction { transaction in
+                var previous = try chainHead.withLock { $0 }
+                    ?? transaction.queryOne("SELECT record_hash FROM records ORDER BY id DESC LIMIT 1").map { try $0.string("record_hash") } ?? Self.genesis
+                var ids: [Int64] = []
+                for entry in entries {
+                    let signatureHash = Hex.encode(DigestAlgorithm.sha256.hash(entry.signature), uppercase: false)
+                    // Metadata-only applies to the subsystems of this server, on either side of the exchange.
+                    let keepBody = !metadataOnly.contains(entry.client) && !metadataOnly.contains(entry.provider)
+                    let recordHash = Self.chain(previous: previous, signatureHash: signatureHash)
+                    try transaction.execute(
+                        """
+                        INSERT INTO records (query_id, x_request_id, response, client, member_class, member_code, subsystem_code, service, created_at,
+                            message, attachment, manifest, signature, signature_hash, previous_hash, record_hash, status)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                        [
+                            .text(entry.queryID), .text(entry.requestID), .integer(entry.isResponse ? 1 : 0), .text(entry.client.headerValue),
+                            .text(entry.client.memberClass), .text(entry.client.memberCode), entry.client.subsystemCode.map { .text($0) } ?? .null,
+                            .text(entry.service), .integer(Int64(clock.now().timeIntervalSince1970 * 1000)),
+                            .blob(keepBody ? entry.message : []), keepBody ? entry.attachment.map { .blob($0) } ?? .null : .null,
+                            .blob(entry.manifest), .blob(entry.signature), .text(signatureHash), .text(previous), .text(recordHash),
+                            entry.status.map { .integer(Int64($0)) } ?? .null,
+                        ])
+                    ids.append(transaction.lastInsertRowID)
+                    previous = recordHash
+                }
+                chainHead.withLock { $0 = previous }
+                return ids
+            }
+            let due = checkpointState.withLock { state -> Bool in
+                state.appends += entries.count
+                guard state.appends >= Self.checkpointEvery, !state.running else { return false }
+                state = (0, true)
+                return true
+            }
+            if due { checkpointInBackground() }
+            return ids
         } catch {
             // The transaction rolled back: read the head from the file next time.
             chainHead.withLock { $0 = nil }
@@ -120,27 +209,21 @@ public final class MessageLog: Sendable {
         }
     }
 
-    private func append(_ entry: Entry, signatureHash: String, keepBody: Bool) throws -> Int64 {
-        try database.transaction { transaction in
-            let previous = try chainHead.withLock { $0 }
-                ?? transaction.queryOne("SELECT record_hash FROM records ORDER BY id DESC LIMIT 1").map { try $0.string("record_hash") } ?? Self.genesis
-            let recordHash = Self.chain(previous: previous, signatureHash: signatureHash)
-            try transaction.execute(
-                """
-                INSERT INTO records (query_id, x_request_id, response, client, member_class, member_code, subsystem_code, service, created_at,
-                    message, attachment, manifest, signature, signature_hash, previous_hash, record_hash, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    .text(entry.queryID), .text(entry.requestID), .integer(entry.isResponse ? 1 : 0), .text(entry.client.headerValue),
-                    .text(entry.client.memberClass), .text(entry.client.memberCode), entry.client.subsystemCode.map { .text($0) } ?? .null,
-                    .text(entry.service), .integer(Int64(clock.now().timeIntervalSince1970 * 1000)),
-                    .blob(keepBody ? entry.message : []), keepBody ? entry.attachment.map { .blob($0) } ?? .null : .null,
-                    .blob(entry.manifest), .blob(entry.signature), .text(signatureHash), .text(previous), .text(recordHash),
-                    entry.status.map { .integer(Int64($0)) } ?? .null,
-                ])
-            chainHead.withLock { $0 = recordHash }
-            return transaction.lastInsertRowID
+    /// Copies the write-ahead log into the database file without waiting for readers or writers, on a
+    /// thread of its own: the fsync it ends with stays off the event loops that serve exchanges.
+    public func checkpoint() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global(qos: .utility).async { [checkpointer] in
+                try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                done.resume()
+            }
+        }
+    }
+
+    private func checkpointInBackground() {
+        DispatchQueue.global(qos: .utility).async { [self] in
+            try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            checkpointState.withLock { $0.running = false }
         }
     }
 

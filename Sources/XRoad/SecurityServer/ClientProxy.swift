@@ -39,8 +39,8 @@ struct ClientProxy {
         let body = try await collectBody(request)
 
         // The message as the provider will see it: forwardable headers, then the ids this server sets.
-        let messageID = RestHeaders.last("X-Road-Id", in: incoming) ?? "\(server.topology.instance)-\(UUID().uuidString.lowercased())"
-        let requestID = UUID().uuidString.lowercased()
+        let messageID = RestHeaders.last("X-Road-Id", in: incoming) ?? "\(server.topology.instance)-\(Identifier.uuid())"
+        let requestID = Identifier.uuid()
         var headers = RestHeaders.forwardable(incoming)
             .filter { !["x-road-client", "x-road-id"].contains($0.name.lowercased()) }
             .map { RestRequestPart.Header($0.name, $0.value) }

@@ -125,7 +125,7 @@ public struct SecurityServer: Sendable {
     ///   logged does not happen, as in X-Road.
     func log(_ entry: MessageLog.Entry, side: (String) -> XRoadErrorCode) async throws(XRoadFault) {
         do {
-            try messageLog.append(entry)
+            try await messageLog.append(entry)
         } catch {
             throw XRoadFault(side("LoggingFailed"), "Failed to write the message log: \(error)", explain: .loggingFailed("\(error)"))
         }

@@ -92,6 +92,7 @@ public struct SecurityServerService: Service {
             } catch {
                 server.logger.warning("message log time-stamping failed; will retry", metadata: ["error": "\(error)"])
             }
+            await server.messageLog.checkpoint()
         }
     }
 

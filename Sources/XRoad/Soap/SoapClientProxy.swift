@@ -49,7 +49,7 @@ struct SoapClientProxy {
         guard let signer = server.keys.signer(for: client) else {
             throw XRoadFault(.clientProxy("CannotCreateSignature"), "No signing key for member \(client.member)", explain: .noSigningKey(client.member))
         }
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = Identifier.uuid()
         let envelope: MultipartMessage
         do {
             envelope = try SignedEnvelope.seal([.init(contentType: SoapParts.message, body: bytes)], by: signer, at: server.clock.now())
