@@ -55,6 +55,27 @@ struct CAdESTests {
         #expect(try CAdESSignature(der: try signature.der).signatureValue == signature.signatureValue)
     }
 
+    @Test func repeatedSignaturesAreWhatOpenSSLWritesAndVerifies() throws {
+        let signer = try RepeatedCAdESSigner(certificate: seal, key: sealKey, digestAlgorithm: .sha256, chain: [pki.issuing])
+        let time = Date(timeIntervalSince1970: 2_000_000_000)  // 2033-05-18T03:33:20Z, a UTCTime
+        let der = try signer.sign(digest: DigestAlgorithm.sha256.hash(document), signingTime: time)
+        let signature = try CAdESSignature(der: der)
+        #expect(try opensslVerify(signature).status == 0)
+        #expect(signature.messageDigest == DigestAlgorithm.sha256.hash(document))
+        #expect(signature.signingTime == time)
+        #expect(signature.isSignatureValid(with: seal))
+        // Another document: same structure, another digest, and OpenSSL refuses it for the first document.
+        var other = document
+        other[5] ^= 0x20
+        let second = try CAdESSignature(der: try signer.sign(digest: DigestAlgorithm.sha256.hash(other), signingTime: Date()))
+        #expect(try opensslVerify(second).status != 0)
+        #expect(try opensslVerify(second, content: other).status == 0)
+        // Past 2049 the time is a GeneralizedTime, still read back exactly.
+        let late = Date(timeIntervalSince1970: 2_600_000_000)
+        #expect(try CAdESSignature(der: try signer.sign(digest: DigestAlgorithm.sha256.hash(document), signingTime: late)).signingTime == late)
+        #expect(throws: CryptoError.self) { try signer.sign(digest: [1, 2, 3], signingTime: time) }
+    }
+
     @Test func aTamperedDocumentFailsOpenSSLVerification() throws {
         var tampered = document
         tampered[5] ^= 0x20

@@ -10,12 +10,15 @@ public struct SigningIdentity: Sendable {
     public let key: PrivateKey
     /// The certificate's issuers up to the root (kept for verifiers; not embedded in every signature).
     public let chain: [Certificate]
+    /// Signs envelopes from the constant parts of a first OpenSSL-built signature; nil falls back to OpenSSL's CMS code.
+    let repeatedSigner: RepeatedCAdESSigner?
 
     public init(member: XRoadClientID, certificate: Certificate, key: PrivateKey, chain: [Certificate]) {
         self.member = member
         self.certificate = certificate
         self.key = key
         self.chain = chain
+        repeatedSigner = try? RepeatedCAdESSigner(certificate: certificate, key: key, digestAlgorithm: .sha512)
     }
 }
 
@@ -33,10 +36,10 @@ public enum SignedEnvelope {
         let manifest = Self.manifest(for: parts)
         // Only the signer's certificate is embedded, as in X-Road's signatures: verifiers know the CA chain,
         // and every embedded certificate costs a decode on each message.
-        let signature = try CAdESSignature.sign(
-            digest: DigestAlgorithm.sha512.hash(manifest), digestAlgorithm: .sha512, signer: signer.certificate, key: signer.key,
-            chain: [], signingTime: time)
-        return MultipartMessage(parts: parts + [.init(contentType: manifestType, body: manifest), .init(contentType: signatureType, body: try signature.der)])
+        let digest = DigestAlgorithm.sha512.hash(manifest)
+        let signature = try signer.repeatedSigner?.sign(digest: digest, signingTime: time)
+            ?? CAdESSignature.sign(digest: digest, digestAlgorithm: .sha512, signer: signer.certificate, key: signer.key, chain: [], signingTime: time).der
+        return MultipartMessage(parts: parts + [.init(contentType: manifestType, body: manifest), .init(contentType: signatureType, body: signature)])
     }
 
     /// What a verified envelope yields: its content parts, the signer, and the raw manifest and signature
