@@ -17,6 +17,7 @@ public enum PNPERouter {
         let gateway = APIGateway(platform: platform)
         let api = router.group("v1")
         PaymentRoutes(platform: platform, gateway: gateway).add(to: api)
+        TestHelperRoutes(platform: platform, gateway: gateway).add(to: api)
         let admin = router.group("admin").add(middleware: AdminAuthMiddleware(token: adminToken))
         AdminRoutes(platform: platform).add(to: admin)
         return router
