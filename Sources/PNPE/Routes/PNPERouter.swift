@@ -18,6 +18,7 @@ public enum PNPERouter {
         let api = router.group("v1")
         PaymentRoutes(platform: platform, gateway: gateway).add(to: api)
         TestHelperRoutes(platform: platform, gateway: gateway).add(to: api)
+        WebhookRoutes(platform: platform, gateway: gateway).add(to: api)
         let admin = router.group("admin").add(middleware: AdminAuthMiddleware(token: adminToken))
         AdminRoutes(platform: platform).add(to: admin)
         return router
