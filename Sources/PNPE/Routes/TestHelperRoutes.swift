@@ -18,6 +18,40 @@ struct TestHelperRoutes {
         api.post("test_helpers/payments/:id/fail", use: gateway.route("test_helpers.force", { try await force($0, .failed) }))
         api.post("test_helpers/payments/:id/expire", use: gateway.route("test_helpers.force", { try await force($0, .expired) }))
         api.post("test_helpers/reset", use: gateway.route("test_helpers.reset", reset))
+        api.get("test_helpers/payers/:msisdn/prompts", use: gateway.route("test_helpers.payers", prompts))
+        api.post("test_helpers/payers/:msisdn/prompts/:payment", use: gateway.route("test_helpers.payers", answer))
+        api.post("test_helpers/checkout/:token/simulate", use: gateway.route("test_helpers.checkout", simulate))
+    }
+
+    static func msisdn(_ call: APICall) throws -> MSISDN { try MSISDN(parsing: call.context.parameters.get("msisdn") ?? "") }
+
+    /// JSON twin of `GET /payer/{msisdn}`: this merchant's payments waiting for that payer.
+    @Sendable func prompts(_ call: APICall) async throws -> APIResult {
+        let msisdn = try Self.msisdn(call)
+        let prompts = try platform.pendingPrompts(msisdn: msisdn.value).filter { $0.merchantID == call.merchant.id }
+        return try .json(ListPage(data: prompts, hasMore: false, url: "/v1/test_helpers/payers/\(msisdn.value)/prompts"))
+    }
+
+    /// JSON twin of the phone's PIN form: `{"action":"approve","pin":"1234"}` or `{"action":"decline"}`.
+    @Sendable func answer(_ call: APICall) async throws -> APIResult {
+        let msisdn = try Self.msisdn(call)
+        let body = try call.reader(["action", "pin"])
+        let action = try body.requiredString("action", maxLength: 20)
+        guard action == "approve" || action == "decline" else { throw PNPEError.invalid("action", "must be approve or decline") }
+        let payment = try platform.payment(id: try call.parameter("payment"), merchantID: call.merchant.id)
+        return try .json(try platform.answerPrompt(payment: payment, msisdn: msisdn, approve: action == "approve", pin: try body.string("pin", maxLength: 10)))
+    }
+
+    /// JSON twin of the checkout's sandbox buttons.
+    @Sendable func simulate(_ call: APICall) async throws -> APIResult {
+        let text = try call.reader(["action"]).requiredString("action", maxLength: 40)
+        guard let action = PaymentPlatform.CheckoutAction(rawValue: text) else {
+            throw PNPEError.invalid("action", "must be one of \(PaymentPlatform.CheckoutAction.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let payment = try platform.payment(checkoutToken: try call.parameter("token")), payment.merchantID == call.merchant.id else {
+            throw PNPEError.notFound("checkout", try call.parameter("token"), param: "token")
+        }
+        return try .json(try platform.simulateCheckout(payment: payment, action: action))
     }
 
     /// One catalogue entry as `GET /v1/test_helpers/scenarios` lists it.
