@@ -20,6 +20,7 @@ public enum PNPERouter {
         TestHelperRoutes(platform: platform, gateway: gateway).add(to: api)
         WebhookRoutes(platform: platform, gateway: gateway).add(to: api)
         FaultRoutes(platform: platform, gateway: gateway).add(to: api)
+        ReportRoutes(platform: platform, gateway: gateway).add(to: api)
         PageRoutes(platform: platform).add(to: router)
         let admin = router.group("admin").add(middleware: AdminAuthMiddleware(token: adminToken))
         AdminRoutes(platform: platform).add(to: admin)
