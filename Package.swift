@@ -190,7 +190,8 @@ let package = Package(
         .testTarget(
             name: "SandboxCLITests",
             dependencies: [
-                "SandboxCLI", "PKI", "SandboxCrypto", "SandboxCore", "SandboxTesting",
+                "SandboxCLI", "PKI", "PNPE", "SandboxCrypto", "SandboxCore", "SandboxTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

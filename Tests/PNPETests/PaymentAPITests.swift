@@ -111,7 +111,9 @@ import Testing
         let secret = try #require(created.string("sk_test"))
         #expect(secret.hasPrefix("sk_test_"))
         #expect(created.string("pk_test")?.hasPrefix("pk_test_") == true)
-        // Merchants are isolated from each other.
+        // A new merchant (no clock stored yet) works at once; merchants are isolated from each other.
+        let theirsFirst = try await pnpe.createPayment(key: secret)
+        #expect(try await pnpe.call(.GET, "/v1/payments/\(theirsFirst)").status == 404)
         let mine = try await pnpe.createPayment()
         let theirs = try await pnpe.call(.GET, "/v1/payments/\(mine)", key: secret)
         #expect(theirs.status == 404)

@@ -23,19 +23,23 @@ final class MerchantClocks: Sendable {
     private let database: Database
     private let cache = Mutex<[String: State]>([:])
 
-    init(base: any SandboxClock, database: Database) {
+    /// Loads every stored clock once: reading the time must never touch the database, because it is
+    /// read inside transactions (which hold the database's lock).
+    init(base: any SandboxClock, database: Database) throws {
         self.base = base
         self.database = database
+        var states: [String: State] = [:]
+        for row in try database.query("SELECT merchant_id, mode, offset_ms, frozen_ms FROM clocks", []) {
+            states[try row.string("merchant_id")] = State(
+                mode: Mode(rawValue: row.optionalString("mode") ?? "") ?? .real, offsetMilliseconds: row.optionalInt("offset_ms") ?? 0,
+                frozenAt: row.optionalInt("frozen_ms"))
+        }
+        cache.withLock { $0 = states }
     }
 
+    /// A merchant without a stored clock runs on real time.
     func state(_ merchantID: String) throws -> State {
-        if let cached = cache.withLock({ $0[merchantID] }) { return cached }
-        let row = try database.queryOne("SELECT mode, offset_ms, frozen_ms FROM clocks WHERE merchant_id = ?", [.text(merchantID)])
-        let state = row.map {
-            State(mode: Mode(rawValue: $0.optionalString("mode") ?? "") ?? .real, offsetMilliseconds: $0.optionalInt("offset_ms") ?? 0, frozenAt: $0.optionalInt("frozen_ms"))
-        } ?? State(mode: .real, offsetMilliseconds: 0, frozenAt: nil)
-        cache.withLock { $0[merchantID] = state }
-        return state
+        cache.withLock { $0[merchantID] } ?? State(mode: .real, offsetMilliseconds: 0, frozenAt: nil)
     }
 
     /// The merchant's present time, in whole seconds.

@@ -27,7 +27,7 @@ public final class PaymentPlatform: Sendable {
     public init(configuration: PNPEConfiguration, clock: any SandboxClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
         database = try Database(path: configuration.databasePath, migrations: PNPEMigrations.all)
-        clocks = MerchantClocks(base: clock, database: database)
+        clocks = try MerchantClocks(base: clock, database: database)
         self.logger = logger
         sender = WebhookSender(timeoutSeconds: configuration.webhookTimeoutSeconds)
         (wakeUps, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
