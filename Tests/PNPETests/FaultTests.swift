@@ -109,6 +109,7 @@ import Testing
         try await cancelOne()
         try await receiver.waitFor("payment.canceled", count: 4)
         #expect(receiver.deliveries.last?.verified == false)
+        try await pnpe.waitForPendingRetry()
         _ = try await pnpe.call(.POST, "/v1/test_helpers/clock/advance", json: #"{"seconds":10}"#)
         try await receiver.waitFor("payment.canceled", count: 5)
         #expect(receiver.deliveries.last?.verified == true)

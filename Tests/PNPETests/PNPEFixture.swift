@@ -118,6 +118,14 @@ final class PNPEFixture: Sendable {
         throw TestFailure("condition not met within \(seconds) s")
     }
 
+    /// Waits until a failed delivery attempt has been recorded and its retry scheduled, so that an advance
+    /// that follows finds the retry.
+    func waitForPendingRetry() async throws {
+        try await Self.waitUntil {
+            try self.platform.database.queryOne("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'delivery.attempt' AND state = 'pending'", [])?.int("n") ?? 0 > 0
+        }
+    }
+
     func waitForStatus(_ id: String, _ status: String) async throws {
         try await Self.waitUntil { try await self.status(id) == status }
     }

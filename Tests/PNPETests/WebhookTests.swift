@@ -54,6 +54,7 @@ import Testing
         let id = try await pnpe.createPayment()
         _ = try await pnpe.call(.POST, "/v1/payments/\(id)/cancel")
         try await receiver.waitFor("payment.canceled")
+        try await pnpe.waitForPendingRetry()
         _ = try await pnpe.call(.POST, "/v1/test_helpers/clock/advance", json: #"{"seconds":9}"#)
         #expect(receiver.deliveries.count == 1)
         _ = try await pnpe.call(.POST, "/v1/test_helpers/clock/advance", json: #"{"seconds":1}"#)
@@ -103,12 +104,14 @@ import Testing
             _ = try await pnpe.call(.POST, "/v1/test_helpers/clock/advance", json: "{\"seconds\":\(delay)}")
             try await receiver.waitFor("payment.succeeded")
             #expect(receiver.of("payment.succeeded").first?.verified == false)
+            try await pnpe.waitForPendingRetry()
             _ = try await pnpe.call(.POST, "/v1/test_helpers/clock/advance", json: #"{"seconds":10}"#)
             try await receiver.waitFor("payment.succeeded", count: 2)
             #expect(receiver.of("payment.succeeded").map(\.verified) == [false, true])
         case .dropped:
             _ = try await pnpe.call(.POST, "/v1/test_helpers/clock/advance", json: "{\"seconds\":\(delay + 600)}")
             #expect(try await pnpe.status(id) == "succeeded")
+            try await receiver.waitFor("payment.processing")
             #expect(receiver.of("payment.succeeded").isEmpty)
             #expect(receiver.of("payment.processing").count == 1)
         case .processingTwice:

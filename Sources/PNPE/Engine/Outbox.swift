@@ -94,7 +94,7 @@ extension PaymentPlatform {
     /// Cancels the pending jobs of `kinds` about `subject` (a payment that reached its outcome early).
     func cancelJobs(_ runner: some SQLRunner, subject: String, kinds: [JobKind]) throws {
         for kind in kinds {
-            try runner.execute("UPDATE jobs SET state = 'canceled' WHERE subject = ? AND kind = ? AND state = 'pending'", [.text(subject), .text(kind.rawValue)])
+            try runner.execute("DELETE FROM jobs WHERE subject = ? AND kind = ? AND state = 'pending'", [.text(subject), .text(kind.rawValue)])
         }
     }
 

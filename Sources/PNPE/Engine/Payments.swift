@@ -159,6 +159,10 @@ extension PaymentPlatform {
             let now = try self.now(merchant)
             var payment = try self.payment(tx, id: paymentID, merchantID: merchant.id)
             guard payment.status == .pending else { throw PNPEError.invalidTransition(from: payment.status, action: "collect") }
+            // Its expiry job may not have run yet (real time is polled); a late collect must not revive it.
+            guard now < payment.expiresAt else {
+                throw PNPEError(.conflict, code: "payment_expired", message: "payment \(payment.id) expired at \(ISO8601DateFormatter().string(from: payment.expiresAt)); create a new one", param: "id")
+            }
             payment.method = input.method
             payment.payer = Payment.Payer(msisdn: input.msisdn.value, operator: input.method.operatorCode)
             payment.test = Payment.TestInfo(scenario: scenario.name, resolvedFrom: source, webhook: scenario.webhook.rawValue)
