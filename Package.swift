@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "XRoad", targets: ["XRoad"]),
         .library(name: "Registries", targets: ["Registries"]),
+        .library(name: "PNPE", targets: ["PNPE"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -106,11 +107,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "PNPE",
+            dependencies: [
+                "SandboxCore", "SandboxCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Floor 5: the `sandbox` command.
         .executableTarget(
             name: "SandboxCLI",
             dependencies: [
-                "SandboxCore", "SandboxCrypto", "PKI", "XRoad", "Registries",
+                "SandboxCore", "SandboxCrypto", "PKI", "XRoad", "Registries", "PNPE",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -163,9 +177,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PNPETests",
+            dependencies: [
+                "PNPE", "SandboxCore", "SandboxCrypto", "SandboxTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SandboxCLITests",
             dependencies: [
-                "SandboxCLI", "PKI", "SandboxCrypto", "SandboxCore", "SandboxTesting",
+                "SandboxCLI", "PKI", "PNPE", "SandboxCrypto", "SandboxCore", "SandboxTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

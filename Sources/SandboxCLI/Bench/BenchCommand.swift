@@ -5,5 +5,5 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the sandbox (build with -c release for meaningful figures).",
-        subcommands: [PKIBenchCommand.self, XRoadBenchCommand.self])
+        subcommands: [PKIBenchCommand.self, XRoadBenchCommand.self, PNPEBenchCommand.self])
 }

@@ -10,6 +10,7 @@ enum OverviewPage {
             return "<tr><td>\(block.name.htmlEscaped)</td><td><a href=\"\(block.url.htmlEscaped)\">\(block.url.htmlEscaped)</a></td><td>\(state.htmlEscaped)</td></tr>"
         }.joined(separator: "\n")
         let pki = blocks.first { $0.name == "pki" }?.url ?? "http://localhost:8090"
+        let pnpe = blocks.first { $0.name == "pnpe" }?.url
         return """
             <!doctype html>
             <html lang="\(language.rawValue)"><head><meta charset="utf-8"><title>Interop Sandbox</title>
@@ -26,6 +27,7 @@ enum OverviewPage {
             <li><a href="\(pki)/pki/v1/ca">\(pki)/pki/v1/ca</a> — \(text.authorities)</li>
             <li><a href="\(pki)/pki/v1/ca/chain.pem">\(pki)/pki/v1/ca/chain.pem</a> — \(text.chain)</li>
             <li><a href="\(pki)/pki/v1/cps">\(pki)/pki/v1/cps</a> — \(text.cps)</li>
+            \(pnpe.map { "<li><a href=\"\($0)/v1/test_helpers/scenarios\">\($0)/v1/test_helpers/scenarios</a> — \(text.payers)</li>" } ?? "")
             <li><a href="/health">/health</a> — \(text.health)</li>
             </ul>
             <p><small>\(text.illustrative)</small></p>
@@ -47,6 +49,7 @@ enum OverviewPage {
         var authorities: String { language == .fr ? "les autorités de certification" : "the certificate authorities" }
         var chain: String { language == .fr ? "la chaîne de confiance à donner à openssl (-CAfile)" : "the trust chain to give openssl (-CAfile)" }
         var cps: String { language == .fr ? "la déclaration des pratiques de certification" : "the certification practice statement" }
+        var payers: String { language == .fr ? "les payeurs de test de la PNPE (paiements)" : "the PNPE's test payers (payments)" }
         var health: String { language == .fr ? "l'état de chaque brique, en JSON" : "each block's state, as JSON" }
         var illustrative: String {
             language == .fr

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PKI
+import PNPE
 import Registries
 import SandboxCore
 import ServiceLifecycle
@@ -47,17 +48,22 @@ struct SandboxServer: Sendable {
         } catch {
             throw CLIError("registries: \(error.description)")
         }
-        let readiness = Readiness(expected: 6 + 2 * topology.securityServers.count, action: onAllRunning)
-        func application(_ name: String, _ port: DefaultPort, _ router: Router<SandboxRequestContext>) -> RunningBlock {
-            let app = Application(
+        let platform = try PaymentPlatform(configuration: configuration.pnpeConfiguration(), logger: Self.logger(logger, block: "pnpe"))
+        let readiness = Readiness(expected: 7 + 2 * topology.securityServers.count, action: onAllRunning)
+        func application(_ name: String, _ port: DefaultPort, _ router: Router<SandboxRequestContext>, services: [any Service] = []) -> RunningBlock {
+            var app = Application(
                 router: router,
                 configuration: .init(address: .hostname(configuration.bindHost, port: configuration.port(port)), serverName: "interop-sandbox/\(name)"),
                 onServerRunning: { _ in await readiness.arrived() },
                 logger: Self.logger(logger, block: name))
+            app.addServices(services)
             return RunningBlock(name: name, url: configuration.baseURL(port), ports: [configuration.port(port)], service: app)
         }
         let pki = application("pki", .pki, PKIRouter.build(authority: authority, adminToken: adminToken, logger: logger))
         let central = application("central-server", .centralServer, try XRoadWiring.centralServer(topology: topology, configuration: configuration, adminToken: adminToken, logger: Self.logger(logger, block: "central-server")))
+        let pnpe = application(
+            "pnpe", .pnpe, PNPERouter.build(platform: platform, adminToken: adminToken, logger: Self.logger(logger, block: "pnpe")),
+            services: [PNPEWorkerService(platform: platform)])
         let securityServers = try topology.securityServers.map { definition in
             try XRoadWiring.securityServer(
                 definition.name, topology: topology, configuration: configuration, adminToken: adminToken,
@@ -71,8 +77,8 @@ struct SandboxServer: Sendable {
         ]
         let overview = application(
             "overview", .overview,
-            OverviewRouter.build(blocks: ([pki, central] + securityServers + backends).map { OverviewRouter.Block(name: $0.name, url: $0.url) }, logger: logger))
-        blocks = [overview, pki, central] + securityServers + backends
+            OverviewRouter.build(blocks: ([pki, pnpe, central] + securityServers + backends).map { OverviewRouter.Block(name: $0.name, url: $0.url) }, logger: logger))
+        blocks = [overview, pki, pnpe, central] + securityServers + backends
     }
 
     private static func logger(_ logger: Logger, block: String) -> Logger {

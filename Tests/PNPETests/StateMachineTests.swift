@@ -1,0 +1,58 @@
+import HTTPTypes
+import Testing
+@testable import PNPE
+
+/// Every allowed and every refused transition of the payment state machine (reference §3.3).
+@Suite struct StateMachineTests {
+    static let allowed: [PaymentStatus: Set<PaymentStatus>] = [
+        .pending: [.processing, .failed, .expired, .canceled],
+        .processing: [.succeeded, .failed, .expired, .canceled],
+        .succeeded: [.partiallyRefunded, .refunded],
+        .partiallyRefunded: [.partiallyRefunded, .refunded],
+        .failed: [], .expired: [], .canceled: [], .refunded: [],
+    ]
+
+    @Test(arguments: PaymentStatus.allCases)
+    func transitionsFrom(_ from: PaymentStatus) {
+        for to in PaymentStatus.allCases {
+            #expect(from.canMove(to: to) == Self.allowed[from]!.contains(to), "\(from.rawValue) → \(to.rawValue)")
+        }
+        #expect(from.isTerminal == Self.allowed[from]!.isEmpty)
+    }
+
+    @Test func refusedTransitionNamesTheAllowedOnes() {
+        let error = PNPEError.invalidTransition(from: .succeeded, action: "cancel")
+        #expect(error.status == .conflict)
+        #expect(error.code == "invalid_state_transition")
+        #expect(error.message.contains("partially_refunded, refunded"))
+    }
+}
+
+@Suite struct InputTests {
+    @Test func strictJSON() throws {
+        #expect(try JSONParser.parse(Array("{\"amount\":25000}".utf8))["amount"] == .integer(25000))
+        #expect(try JSONParser.parse(Array("{\"amount\":25000.0}".utf8))["amount"] == .number("25000.0"))
+        #expect(try JSONParser.parse(Array("{\"a\":99999999999999999999}".utf8))["a"] == .number("99999999999999999999"))
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array("{\"a\":1,\"a\":2}".utf8)) }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(String(repeating: "[", count: 5000).utf8)) }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array("{\"a\":1} x".utf8)) }
+        #expect(try JSONParser.parse(Array("\"\\u00e9\\ud83d\\ude00\"".utf8)) == .string("é😀"))
+    }
+
+    @Test func msisdnNormalisation() throws {
+        #expect(try MSISDN(parsing: "+229 01 00 00 0001").value == "+2290100000001")
+        #expect(try MSISDN(parsing: "00229 0197000000").value == "+2290197000000")
+        #expect(try MSISDN(parsing: "46733123451").value == "46733123451")
+        for bad in ["+22997000000", "+2290200000000", "0100000001", "+229010000000a", "hello"] {
+            #expect(throws: PNPEError.self) { try MSISDN(parsing: bad) }
+        }
+        #expect(try MSISDN(parsing: "+2290100000001").formatted == "+229 01 00 00 0001")
+        #expect(try MSISDN(parsing: "+2290166778899").masked == "+22901••••8899")
+    }
+
+    @Test func francs() {
+        #expect(Formatting.francs(25_000) == "25 000 FCFA")
+        #expect(Formatting.francs(1_250_000) == "1 250 000 FCFA")
+        #expect(Formatting.francs(100) == "100 FCFA")
+    }
+}
