@@ -1,4 +1,7 @@
+import Foundation
 import HTTPTypes
+import SandboxCore
+import SandboxCrypto
 import Testing
 @testable import PNPE
 
@@ -54,5 +57,26 @@ import Testing
         #expect(Formatting.francs(25_000) == "25 000 FCFA")
         #expect(Formatting.francs(1_250_000) == "1 250 000 FCFA")
         #expect(Formatting.francs(100) == "100 FCFA")
+    }
+}
+
+@Suite struct SignatureTests {
+    /// RFC 4231, test case 2: HMAC-SHA256 through OpenSSL gives the published value.
+    @Test func hmacKnownAnswer() {
+        let mac = HMAC.authenticationCode(for: Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8))
+        #expect(Hex.encode(mac, uppercase: false) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(HMAC.isEqual(mac, mac))
+        #expect(!HMAC.isEqual(mac, Array(mac.dropLast())))
+    }
+
+    @Test func headerRoundTrip() {
+        let body = Array(#"{"id":"evt_1"}"#.utf8)
+        let header = WebhookSignature.header(secrets: ["whsec_a", "whsec_b"], timestamp: 1_736_157_607, body: body)
+        #expect(header.hasPrefix("t=1736157607,v1="))
+        let now = Date(timeIntervalSince1970: 1_736_157_700)
+        #expect(WebhookSignature.verify(header: header, body: body, secret: "whsec_b", now: now))
+        #expect(!WebhookSignature.verify(header: header, body: body, secret: "whsec_c", now: now))
+        #expect(!WebhookSignature.verify(header: header, body: body + [0x20], secret: "whsec_a", now: now))
+        #expect(!WebhookSignature.verify(header: header, body: body, secret: "whsec_a", now: now.addingTimeInterval(301)))
     }
 }

@@ -48,6 +48,7 @@ enum StartupBanner {
         let rows: [(String, String, String)] = [
             ("overview", configuration.baseURL(.overview), "aperçu et /health agrégé / overview and aggregate /health"),
             ("pki", configuration.baseURL(.pki), "CA, CRL, OCSP, TSA — /pki/v1"),
+            ("pnpe", configuration.baseURL(.pnpe), "paiements (mobile money, XOF) — /v1, /checkout/…, /payer/… ; `sandbox pnpe scenarios`"),
             ("ss-arcep", configuration.baseURL(.securityServerARCEP), "serveur de sécurité ARCEP (client) — /r1/… ; entre serveurs :\(configuration.port(.securityServerARCEPServer))"),
             ("ss-asin", configuration.baseURL(.securityServerASIN), "serveur de sécurité ASIN (fournisseurs) — /r1/… ; entre serveurs :\(configuration.port(.securityServerASINServer))"),
             ("registres", configuration.baseURL(.registryRCCM), "RCCM :\(configuration.port(.registryRCCM)), IFU :\(configuration.port(.registryIFU)), RNPP :\(configuration.port(.registryRNPP)) — via X-Road (ss-asin)"),
