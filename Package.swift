@@ -138,7 +138,7 @@ let package = Package(
         ),
 
         // Helpers shared by the test targets (temporary directories, the openssl command line as an oracle).
-        .target(name: "SandboxTesting", swiftSettings: swiftSettings),
+        .target(name: "SandboxTesting", dependencies: ["SandboxCore"], swiftSettings: swiftSettings),
 
         .testTarget(
             name: "SandboxCoreTests",

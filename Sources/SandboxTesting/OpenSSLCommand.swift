@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 /// Runs the `openssl` command line: the external oracle for every certificate, CRL, OCSP answer and
 /// timestamp the sandbox produces. If OpenSSL's own tool accepts it, so will the rest of the world.
@@ -15,20 +16,7 @@ public enum OpenSSLCommand {
     /// `openssl <arguments>` in `directory`, with an empty config so the machine's openssl.cnf cannot
     /// change the outcome.
     public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            errors: String(decoding: errorData, as: UTF8.self))
+        let result = try ChildProcess.run("openssl", arguments, in: directory?.path)
+        return Result(status: result.status, output: result.outputText, errors: result.errorText)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import FoundationXML
 import PKI
+import SandboxCore
 import SandboxTesting
 import Testing
 
@@ -8,17 +9,8 @@ import Testing
 struct QRCodeTests {
     /// Decodes an image with zbarimg (Debian's zbar-tools), the external oracle for what a phone would read.
     static func decode(_ file: String, in directory: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["zbarimg", "--quiet", "--raw", file]
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try ChildProcess.run("zbarimg", ["--quiet", "--raw", file], in: directory.path).outputText
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func pngDecodesToTheEncodedURL() throws {

@@ -30,10 +30,10 @@ struct AsicTests {
         let single = try await download(fixture, "/asic?queryId=\(queryID)&\(Self.client)&requestOnly&unique", into: work, as: "request.asice")
         #expect(single.status == 200)
         #expect(single.header("Content-Type") == AsicContainer.mimeType)
-        let listing = try Process.output("/usr/bin/unzip", ["-Z1", "request.asice"], in: work.url)
+        let listing = try unzip(["-Z1", "request.asice"], in: work.url)
         #expect(listing.split(separator: "\n").first == "mimetype")
         #expect(listing.contains("message.http") && listing.contains("attachment1") && listing.contains("META-INF/signature.p7s") && listing.contains("META-INF/timestamp.tst"))
-        _ = try Process.output("/usr/bin/unzip", ["-o", "-q", "request.asice", "-d", "x"], in: work.url)
+        _ = try unzip(["-o", "-q", "request.asice", "-d", "x"], in: work.url)
         #expect(try String(contentsOf: work.file("x/attachment1"), encoding: .utf8) == #"{"name":"fibre"}"#)
         #expect(try String(contentsOf: work.file("x/mimetype"), encoding: .utf8) == AsicContainer.mimeType)
 
@@ -57,7 +57,7 @@ struct AsicTests {
 
         let both = try await download(fixture, "/asic?queryId=\(queryID)&\(Self.client)", into: work, as: "both.zip")
         #expect(both.header("Content-Type") == "application/zip")
-        let names = try Process.output("/usr/bin/unzip", ["-Z1", "both.zip"], in: work.url)
+        let names = try unzip(["-Z1", "both.zip"], in: work.url)
         #expect(names.contains("\(queryID)-request-") && names.contains("\(queryID)-response-"))
         await fixture.stop()
     }
@@ -85,20 +85,9 @@ extension Hex {
     static func encodeLower(_ bytes: [UInt8]) -> String { encode(bytes, uppercase: false) }
 }
 
-extension Process {
-    /// Runs a command and returns its standard output.
-    static func output(_ executable: String, _ arguments: [String], in directory: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
+/// `unzip` with `arguments` in `directory`; its standard output.
+func unzip(_ arguments: [String], in directory: URL) throws -> String {
+    try ChildProcess.run("unzip", arguments, in: directory.path).outputText
 }
 
 /// A GET that returns raw bytes and headers (the fixture's `call` decodes text).

@@ -160,7 +160,7 @@ enum CryptoBench {
 /// `openssl speed` for the same key type, parsed from its summary table.
 enum OpenSSLSpeed {
     static func signaturesPerSecond(_ algorithm: KeyAlgorithm) -> Double? {
-        guard let output = try? Subprocess.run("/usr/bin/env", ["openssl", "speed", "-seconds", "2", algorithm.openSSLSpeedName]) else { return nil }
+        guard let output = try? ChildProcess.run("openssl", ["speed", "-seconds", "2", algorithm.openSSLSpeedName]).outputText else { return nil }
         // EC: " 256 bits ecdsa (nistp256)   0.0000s   0.0001s  35245.2   11804.9" → sign/s is the second to last column.
         // RSA: "rsa 2048 bits 0.000601s 0.000018s   1663.0  55555.0" → sign/s likewise.
         for line in output.split(separator: "\n").reversed() {
@@ -168,35 +168,5 @@ enum OpenSSLSpeed {
             if (line.contains("ecdsa") || line.hasPrefix("rsa")) && columns.count >= 2 { return columns[columns.count - 2] }
         }
         return nil
-    }
-}
-
-/// Runs a program and returns its standard output.
-enum Subprocess {
-    static func run(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
-extension Subprocess {
-    /// Starts `process` with no signal blocked. A child inherits the signal mask of the thread that
-    /// spawns it, and the threads async code runs on block most signals: `openssl speed`, which ends its
-    /// loops with SIGALRM, would then never stop, and a `sandbox up` child would ignore SIGTERM.
-    static func launch(_ process: Process) throws {
-        var empty = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        try process.run()
     }
 }

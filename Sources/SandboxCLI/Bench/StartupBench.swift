@@ -46,23 +46,18 @@ enum StartupBench {
     }
 
     private static func launch(_ executable: String, _ arguments: [String], health: String, sampleMemory: Bool) async throws -> (Double, Double) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
         let start = ContinuousClock.now
-        try Subprocess.launch(process)
+        let process = try ChildProcess.start(executable, arguments)
         defer {
             process.terminate()
-            process.waitUntilExit()
+            process.waitForExit()
         }
         try await BenchHTTP.waitHealthy(url: health, timeout: .seconds(20))
         let elapsed = ContinuousClock.now - start
         var resident = 0.0
         if sampleMemory {
             try await Task.sleep(for: .seconds(1))
-            resident = residentMiB(pid: process.processIdentifier)
+            resident = residentMiB(pid: process.pid)
         }
         return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, resident)
     }
