@@ -80,3 +80,23 @@ import Testing
         #expect(!WebhookSignature.verify(header: header, body: body, secret: "whsec_a", now: now.addingTimeInterval(301)))
     }
 }
+
+@Suite struct EventEnvelopeTests {
+    /// The envelope is written as text around the stored object; it must still be the compact,
+    /// sorted-keys JSON that every other stored body is, with the object inside `data`.
+    @Test func envelopeIsCompactSortedJSONAroundTheObject() throws {
+        let object = #"{"amount":25000,"id":"pay_1","status":"pending"}"#
+        let record = try EventRecord(
+            id: "evt_1", type: "payment.created", merchantID: "mer_\"q\"", objectID: "pay_1", createdAt: Date(timeIntervalSince1970: 1_800_000_000),
+            objectJSON: object, previousAttributes: ["status": "pending"])
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(record.body.utf8)) as? [String: Any])
+        #expect(parsed["id"] as? String == "evt_1")
+        #expect(parsed["merchant_id"] as? String == "mer_\"q\"")
+        #expect(parsed["created_at"] as? String == "2027-01-15T08:00:00Z")
+        let data = try #require(parsed["data"] as? [String: Any])
+        #expect((data["object"] as? [String: Any])?["amount"] as? Int == 25000)
+        #expect(data["previous_attributes"] as? [String: String] == ["status": "pending"])
+        let reencoded = try JSONSerialization.data(withJSONObject: parsed, options: [.sortedKeys, .withoutEscapingSlashes])
+        #expect(String(decoding: reencoded, as: UTF8.self) == record.body)
+    }
+}

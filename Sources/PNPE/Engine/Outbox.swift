@@ -25,15 +25,26 @@ extension PaymentPlatform {
     @discardableResult
     func emit(
         _ tx: Transaction, merchant: Merchant, type: String, objectID: String, object: some Encodable,
-        previous: [String: String]? = nil, plan scenarioPlan: DeliveryPlan = .normal, facts: FaultFacts? = nil,
+        previous: [String: String]? = nil, plan: DeliveryPlan = .normal, facts: FaultFacts? = nil,
         now: Date, emitted: inout Emitted
     ) throws -> EventRecord {
-        let id = Identifier.random(prefix: "evt", bytes: 10)
-        let envelope = EventEnvelope(id: id, type: type, createdAt: now, merchantID: merchant.id, object: object, previousAttributes: previous)
-        let record = EventRecord(id: id, type: type, merchantID: merchant.id, objectID: objectID, createdAt: now, body: try PNPEJSON.text(envelope))
+        let record = try EventRecord(
+            id: Identifier.random(prefix: "evt", bytes: 10), type: type, merchantID: merchant.id, objectID: objectID, createdAt: now,
+            objectJSON: try PNPEJSON.text(object), previousAttributes: previous)
+        return try emit(tx, record, merchant: merchant, plan: plan, facts: facts, emitted: &emitted)
+    }
+
+    /// Stores an event built before the transaction opened (so its encoding did not hold the database),
+    /// and its deliveries.
+    @discardableResult
+    func emit(
+        _ tx: Transaction, _ record: EventRecord, merchant: Merchant, plan scenarioPlan: DeliveryPlan = .normal, facts: FaultFacts? = nil,
+        emitted: inout Emitted
+    ) throws -> EventRecord {
+        let (type, now) = (record.type, record.createdAt)
         try tx.execute(
             "INSERT INTO events (id, merchant_id, type, object_id, created_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
-            [.text(id), .text(merchant.id), .text(type), .text(objectID), .integer(now.milliseconds), .text(record.body)])
+            [.text(record.id), .text(merchant.id), .text(type), .text(record.objectID), .integer(now.milliseconds), .text(record.body)])
         emitted.events.append(record)
 
         let endpoints = try webhookEndpoints(tx, merchantID: merchant.id).filter { $0.selects(type) }

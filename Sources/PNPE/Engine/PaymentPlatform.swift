@@ -19,6 +19,8 @@ public final class PaymentPlatform: Sendable {
     /// Merchants whose clock is being advanced: the background worker leaves their jobs to the advance,
     /// which runs them in time order.
     let advancing = Mutex<Set<String>>([])
+    /// Merchants that may have fault rules (see ``hasFaults(merchantID:)``); loaded at start.
+    let mayHaveFaults = Mutex<Set<String>>([])
     /// Wakes the worker as soon as a job is due now (a webhook to send), rather than at the next poll.
     let wakeUp: AsyncStream<Void>.Continuation
     let wakeUps: AsyncStream<Void>
@@ -26,7 +28,7 @@ public final class PaymentPlatform: Sendable {
     /// - Parameter clock: real time for `sandbox up`; tests may pass a ``VirtualClock``.
     public init(configuration: PNPEConfiguration, clock: any SandboxClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
-        database = try Database(path: configuration.databasePath, migrations: PNPEMigrations.all)
+        database = try Database(path: configuration.databasePath, migrations: PNPEMigrations.all, backgroundCheckpoints: true)
         clocks = try MerchantClocks(base: clock, database: database)
         self.logger = logger
         sender = WebhookSender(timeoutSeconds: configuration.webhookTimeoutSeconds)
@@ -34,6 +36,8 @@ public final class PaymentPlatform: Sendable {
         // Jobs a previous process had started are run again: a webhook may arrive twice, never zero times.
         try database.execute("UPDATE jobs SET state = 'pending' WHERE state = 'running'", [])
         if configuration.seedDemoMerchant { try seedDemoMerchant() }
+        let withRules = try database.query("SELECT DISTINCT merchant_id FROM faults", []).map { try $0.string("merchant_id") }
+        mayHaveFaults.withLock { $0.formUnion(withRules) }
     }
 
     /// The real time of the platform (webhook signature timestamps, idempotency expiry).

@@ -29,8 +29,21 @@ extension PaymentPlatform {
 
     /// Creates a `pending` payment, or answers 409 `duplicate_merchant_reference` naming the existing one.
     func createPayment(merchant: Merchant, input: CreatePaymentInput) throws -> Payment {
-        try write { tx, emitted in
-            let now = try self.now(merchant)
+        // Everything that does not need the database is built first: encoding JSON is the costliest step
+        // of a creation, and the database serialises every writer while a transaction is open.
+        let now = try self.now(merchant)
+        let token = Identifier.random(prefix: "ck", bytes: 12).lowercased()
+        let payment = Payment(
+            id: Identifier.random(prefix: "pay", bytes: 10), merchantID: merchant.id, status: .pending, amount: input.amount,
+            description: input.description, merchantReference: input.merchantReference, customer: input.customer, methods: input.methods,
+            checkoutToken: token, checkoutURL: "\(configuration.publicBaseURL)/checkout/\(token)", returnURL: input.returnURL,
+            notifyURL: input.notifyURL, expiresAt: now.addingTimeInterval(Double(input.expiresIn)), createdAt: now, updatedAt: now,
+            metadata: input.metadata)
+        let body = try PNPEJSON.text(payment)
+        let event = try EventRecord(
+            id: Identifier.random(prefix: "evt", bytes: 10), type: "payment.created", merchantID: merchant.id, objectID: payment.id,
+            createdAt: now, objectJSON: body, previousAttributes: nil)
+        return try write { tx, emitted in
             if let reference = input.merchantReference,
                 let existing = try tx.queryOne("SELECT id FROM payments WHERE merchant_id = ? AND merchant_reference = ?", [.text(merchant.id), .text(reference)])
             {
@@ -40,18 +53,11 @@ extension PaymentPlatform {
                     message: "merchant_reference \(reference.prefix(100)) is already used by payment \(id); retrieve that payment instead of creating another",
                     param: "merchant_reference", extra: ["existing_payment_id": id])
             }
-            let token = Identifier.random(prefix: "ck", bytes: 12).lowercased()
-            let payment = Payment(
-                id: Identifier.random(prefix: "pay", bytes: 10), merchantID: merchant.id, status: .pending, amount: input.amount,
-                description: input.description, merchantReference: input.merchantReference, customer: input.customer, methods: input.methods,
-                checkoutToken: token, checkoutURL: "\(configuration.publicBaseURL)/checkout/\(token)", returnURL: input.returnURL,
-                notifyURL: input.notifyURL, expiresAt: now.addingTimeInterval(Double(input.expiresIn)), createdAt: now, updatedAt: now,
-                metadata: input.metadata)
             try tx.execute(
                 "INSERT INTO payments (id, merchant_id, status, merchant_reference, checkout_token, created_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [.text(payment.id), .text(merchant.id), .text(payment.status.rawValue), input.merchantReference.map { .text($0) } ?? .null, .text(token),
-                 .integer(now.milliseconds), .text(try PNPEJSON.text(payment))])
-            try emit(tx, merchant: merchant, type: "payment.created", objectID: payment.id, object: payment, facts: facts(payment), now: now, emitted: &emitted)
+                 .integer(now.milliseconds), .text(body)])
+            try emit(tx, event, merchant: merchant, facts: facts(payment), emitted: &emitted)
             try schedule(tx, merchantID: merchant.id, due: payment.expiresAt, kind: .expirePayment, subject: payment.id, now: now, emitted: &emitted)
             return payment
         }

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Foundation
 import SandboxCore
+import Synchronization
 
 extension PaymentPlatform {
     /// Finds the first rule of the merchant that matches and has one of `types`, and consumes one use.
@@ -20,12 +21,19 @@ extension PaymentPlatform {
         return nil
     }
 
-    /// Whether the merchant has any fault rule left; the hot path skips the lookup otherwise.
+    /// Whether the merchant has any fault rule left; the hot path skips the lookup otherwise. Every API
+    /// call asks, so merchants that have never had a rule are answered from memory without touching the
+    /// database (``mayHaveFaults`` only grows by ``addFault``; a merchant found without rules leaves it).
     func hasFaults(merchantID: String) throws -> Bool {
-        try database.queryOne("SELECT 1 AS one FROM faults WHERE merchant_id = ? AND (remaining IS NULL OR remaining > 0) LIMIT 1", [.text(merchantID)]) != nil
+        guard mayHaveFaults.withLock({ $0.contains(merchantID) }) else { return false }
+        let found = try database.queryOne(
+            "SELECT 1 AS one FROM faults WHERE merchant_id = ? AND (remaining IS NULL OR remaining > 0) LIMIT 1", [.text(merchantID)]) != nil
+        if !found { mayHaveFaults.withLock { _ = $0.remove(merchantID) } }
+        return found
     }
 
     func addFault(_ rule: FaultRule, merchantID: String) throws {
+        mayHaveFaults.withLock { _ = $0.insert(merchantID) }
         try database.execute(
             "INSERT INTO faults (id, merchant_id, priority, remaining, hits, body) VALUES (?, ?, ?, ?, 0, ?)",
             [.text(rule.id), .text(merchantID), .integer(Int64(rule.priority)), rule.remaining.map { .integer(Int64($0)) } ?? .null, .text(try PNPEJSON.text(rule))])

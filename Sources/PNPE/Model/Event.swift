@@ -12,39 +12,20 @@ public struct EventRecord: Sendable, Equatable {
     public var body: String
 }
 
-/// The event envelope (Stripe-style `data.object`), encoded once when the event happens.
-struct EventEnvelope<Object: Encodable>: Encodable {
-    let id: String
-    let type: String
-    let createdAt: Date
-    let merchantID: String
-    let object: Object
-    let previousAttributes: [String: String]?
-
-    enum CodingKeys: String, CodingKey {
-        case id, object, type, livemode, data
-        case apiVersion = "api_version"
-        case createdAt = "created_at"
-        case merchantID = "merchant_id"
-    }
-
-    enum DataKeys: String, CodingKey {
-        case object
-        case previousAttributes = "previous_attributes"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode("event", forKey: .object)
-        try container.encode(type, forKey: .type)
-        try container.encode("2025-01-01", forKey: .apiVersion)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(merchantID, forKey: .merchantID)
-        try container.encode(false, forKey: .livemode)
-        var data = container.nestedContainer(keyedBy: DataKeys.self, forKey: .data)
-        try data.encode(object, forKey: .object)
-        try data.encode(previousAttributes, forKey: .previousAttributes)
+extension EventRecord {
+    /// A new event with its envelope (Stripe-style `data.object`). The envelope is written as text around
+    /// the object's JSON, already encoded for storage, so an object is encoded once per event rather
+    /// than twice. Keys come in sorted order, like every other stored JSON text.
+    init(
+        id: String, type: String, merchantID: String, objectID: String, createdAt: Date, objectJSON: String,
+        previousAttributes: [String: String]?
+    ) throws {
+        let previous = try previousAttributes.map { try PNPEJSON.text($0) } ?? "null"
+        let body =
+            #"{"api_version":"2025-01-01","created_at":\#(try PNPEJSON.text(createdAt)),"data":{"object":\#(objectJSON),"#
+            + #""previous_attributes":\#(previous)},"id":\#(JSONString.quote(id)),"livemode":false,"#
+            + #""merchant_id":\#(JSONString.quote(merchantID)),"object":"event","type":\#(JSONString.quote(type))}"#
+        self.init(id: id, type: type, merchantID: merchantID, objectID: objectID, createdAt: createdAt, body: body)
     }
 }
 

@@ -98,12 +98,12 @@ extension PaymentPlatform {
                 description: "Événement de test (illustratif)", merchantReference: nil, customer: nil, methods: [.mtnMomo], method: .mtnMomo,
                 checkoutToken: "ck_test", checkoutURL: "\(configuration.publicBaseURL)/checkout/ck_test", expiresAt: now, createdAt: now, updatedAt: now,
                 metadata: ["test_event": "true"])
-            let id = Identifier.random(prefix: "evt", bytes: 10)
-            let envelope = EventEnvelope(id: id, type: type, createdAt: now, merchantID: merchant.id, object: sample, previousAttributes: nil)
-            let record = EventRecord(id: id, type: type, merchantID: merchant.id, objectID: sample.id, createdAt: now, body: try PNPEJSON.text(envelope))
+            let record = try EventRecord(
+                id: Identifier.random(prefix: "evt", bytes: 10), type: type, merchantID: merchant.id, objectID: sample.id, createdAt: now,
+                objectJSON: try PNPEJSON.text(sample), previousAttributes: nil)
             try tx.execute(
                 "INSERT INTO events (id, merchant_id, type, object_id, created_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
-                [.text(id), .text(merchant.id), .text(type), .text(sample.id), .integer(now.milliseconds), .text(record.body)])
+                [.text(record.id), .text(merchant.id), .text(type), .text(sample.id), .integer(now.milliseconds), .text(record.body)])
             let delivery = try createDelivery(tx, event: record, endpoint: endpoint, policy: .none, delaySeconds: 0, badSignatureFirst: false, manual: true, now: now, emitted: &emitted)
             return (record, delivery)
         }

@@ -53,8 +53,6 @@ public final class MessageLog: Sendable {
     }
 
     let database: Database
-    /// A second connection that only checkpoints, so that appends never wait on the connection lock for it.
-    private let checkpointer: Database
     let clock: any SandboxClock
     /// Clients whose message bodies are not kept (metadata-only logging).
     let metadataOnly: Set<XRoadClientID>
@@ -63,10 +61,6 @@ public final class MessageLog: Sendable {
     private let chainHead = Mutex<String?>(nil)
     /// Records waiting for the next group commit, and whether a commit is under way.
     private let group = Mutex<(pending: [(Entry, CheckedContinuation<Int64, any Error>)], writing: Bool)>(([], false))
-    /// Appends since the last background checkpoint, and whether one is running.
-    private let checkpointState = Mutex<(appends: Int, running: Bool)>((0, false))
-    /// Appends between background checkpoints (about 1,500 pages of log).
-    static let checkpointEvery = 500
 
     static let migrations = [
         Migration(
@@ -108,12 +102,9 @@ public final class MessageLog: Sendable {
     static let genesis = String(repeating: "0", count: 64)
 
     public init(url: URL, clock: any SandboxClock, metadataOnly: Set<XRoadClientID> = []) throws {
-        database = try Database(path: url.path, migrations: Self.migrations)
-        // Checkpoints (copying the write-ahead log into the file, with an fsync) run in the background every
-        // few hundred appends (and each timestamping interval); a commit does one itself only past ~40 MB of
-        // log, so that exchanges do not wait for the disk.
-        try database.execute("PRAGMA wal_autocheckpoint=10000")
-        checkpointer = try Database(path: url.path, migrations: Self.migrations)
+        // Checkpoints (copying the write-ahead log into the file, with an fsync) run in the background
+        // (and at each timestamping interval), so that exchanges do not wait for the disk.
+        database = try Database(path: url.path, migrations: Self.migrations, backgroundCheckpoints: true)
         self.clock = clock
         self.metadataOnly = metadataOnly
     }
@@ -194,13 +185,6 @@ public final class MessageLog: Sendable {
                 chainHead.withLock { $0 = previous }
                 return ids
             }
-            let due = checkpointState.withLock { state -> Bool in
-                state.appends += entries.count
-                guard state.appends >= Self.checkpointEvery, !state.running else { return false }
-                state = (0, true)
-                return true
-            }
-            if due { checkpointInBackground() }
             return ids
         } catch {
             // The transaction rolled back: read the head from the file next time.
@@ -211,21 +195,7 @@ public final class MessageLog: Sendable {
 
     /// Copies the write-ahead log into the database file without waiting for readers or writers, on a
     /// thread of its own: the fsync it ends with stays off the event loops that serve exchanges.
-    public func checkpoint() async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global(qos: .utility).async { [checkpointer] in
-                try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                done.resume()
-            }
-        }
-    }
-
-    private func checkpointInBackground() {
-        DispatchQueue.global(qos: .utility).async { [self] in
-            try? checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            checkpointState.withLock { $0.running = false }
-        }
-    }
+    public func checkpoint() async { await database.checkpoint() }
 
     /// SHA-256 over the previous record's hash and this record's signature hash, in hex.
     static func chain(previous: String, signatureHash: String) -> String {
