@@ -1,6 +1,6 @@
 import CSQLite
 import Foundation
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// A versioned schema change. `sql` may hold several statements; it runs in one transaction.
 public struct Migration: Sendable {
@@ -70,12 +70,11 @@ public struct Row: Sendable {
 
 /// SQLite, safe to use from concurrent async code: one connection, every call serialised by a mutex.
 /// Calls are short (prepared statements, WAL journal), so a mutex costs less than hopping to an actor.
-/// The mutex is a plain `pthread_mutex` (`NIOLock`): the standard library's `Mutex` uses
-/// priority-inheritance futexes on Linux, whose in-kernel spinning cost a tenth of the CPU of a busy
-/// PNPE under `sandbox bench pnpe`.
 /// Each building block owns one such file in the data directory; no block opens another's.
 public final class Database: Sendable {
-    private let lock = NIOLock()
+    /// Guards `connection`. The standard library's `Mutex` (a priority-inheritance futex on Linux) served
+    /// both benchmarks better than a plain `pthread_mutex` did.
+    private let lock = Mutex(())
     /// Touched only under `lock`.
     private nonisolated(unsafe) let connection: Connection
     public let path: String
@@ -137,7 +136,7 @@ public final class Database: Sendable {
     }
 
     private func withConnection<T>(_ body: (Connection) throws -> T) throws -> T {
-        try lock.withLock { try body(connection) }
+        try lock.withLock { _ in try body(connection) }
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction, rolled back if it throws. The ``Transaction`` is
@@ -173,15 +172,15 @@ private final class Checkpointer: Sendable {
     static let backgroundPages: Int32 = 1_000
     /// Past this, the committing connection checkpoints itself, as a bound on the log's size.
     static let inlinePages: Int32 = 10_000
-    private let lock = NIOLock()
+    private let lock = Mutex(())
     /// Touched only under `lock`.
     private nonisolated(unsafe) let connection: Connection
-    private let running = NIOLockedValueBox(false)
+    private let running = Mutex(false)
 
     init(connection: Connection) { self.connection = connection }
 
     func run() {
-        lock.withLock { _ = try? connection.run("PRAGMA wal_checkpoint(PASSIVE)", []) }
+        lock.withLock { _ in _ = try? connection.run("PRAGMA wal_checkpoint(PASSIVE)", []) }
     }
 
     /// Replaces the writer's automatic checkpoints with a hook that SQLite calls after each commit with
@@ -206,14 +205,14 @@ private final class Checkpointer: Sendable {
     }
 
     private func startInBackground() {
-        let start = running.withLockedValue { running -> Bool in
+        let start = running.withLock { running -> Bool in
             defer { running = true }
             return !running
         }
         guard start else { return }
         DispatchQueue.global(qos: .utility).async { [self] in
             run()
-            running.withLockedValue { $0 = false }
+            running.withLock { $0 = false }
         }
     }
 }
