@@ -27,7 +27,7 @@ struct CLICommandTests {
         #expect(certificate.publicKey.matches(key))
         #expect(certificate.subject.description == "CN=api.local,O=Démo SARL")
         #expect((try FileManager.default.attributesOfItem(atPath: work.path("leaf.key"))[.posixPermissions] as? Int) == 0o600)
-        try work.write("root.pem", sandbox.server.authority.trust.root.pem)
+        try work.write("root.pem", sandbox.authority.trust.root.pem)
         let verified = try OpenSSLCommand.run(["verify", "-CAfile", "root.pem", "-untrusted", "chain.pem", "leaf.pem"], in: work.url)
         #expect(verified.status == 0, "\(verified)")
 
@@ -65,7 +65,7 @@ struct CLICommandTests {
         let work = try TemporaryDirectory("cli")
         try work.write("doc.txt", "demande d'agrément\n")
         try await runCommand(TimestampCommand.self, sandbox.clientArguments + ["--data", work.path("doc.txt"), "--out", work.path("r.tsr")])
-        try work.write("chain.pem", sandbox.server.authority.trust.chain.map(\.pem).joined())
+        try work.write("chain.pem", sandbox.authority.trust.chain.map(\.pem).joined())
         let verified = try OpenSSLCommand.run(["ts", "-verify", "-data", "doc.txt", "-in", "r.tsr", "-CAfile", "chain.pem"], in: work.url)
         #expect(verified.all.contains("Verification: OK"), "\(verified)")
         await sandbox.stop()
@@ -76,7 +76,7 @@ struct CLICommandTests {
         let work = try TemporaryDirectory("cli")
         try work.write("agrement.json", "{\"numero\":\"AGR-FAI-2026-000042\"}\n")
         try await runCommand(SignCommand.self, sandbox.clientArguments + [work.path("agrement.json"), "--digest-only"])
-        try work.write("root.pem", sandbox.server.authority.trust.root.pem)
+        try work.write("root.pem", sandbox.authority.trust.root.pem)
         let verified = try OpenSSLCommand.run(
             ["cms", "-verify", "-binary", "-inform", "DER", "-in", "agrement.json.p7s", "-content", "agrement.json", "-CAfile", "root.pem", "-purpose", "any", "-out", "/dev/null"],
             in: work.url)

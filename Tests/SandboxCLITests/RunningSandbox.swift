@@ -41,6 +41,12 @@ final class RunningSandbox: Sendable {
         }
     }
 
+    /// The in-process PKI (a whole sandbox always runs one).
+    var authority: CertificateAuthority {
+        guard let authority = server.authority else { fatalError("a whole sandbox runs its PKI") }
+        return authority
+    }
+
     /// Stops the servers and waits until they are gone.
     func stop() async {
         task.cancel()

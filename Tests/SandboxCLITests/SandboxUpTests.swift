@@ -65,16 +65,16 @@ struct SandboxUpTests {
 
     @Test func aSecondStartReusesTheState() async throws {
         let first = try await RunningSandbox()
-        let root = first.server.authority.trust.root
+        let root = first.authority.trust.root
         let token = first.server.adminToken.value
-        let (certificate, _) = try first.server.authority.issueWithGeneratedKey(
+        let (certificate, _) = try first.authority.issueWithGeneratedKey(
             profile: "tls-server", subject: ["commonName": "keep.local"], subjectAltNames: ["DNS:keep.local"], keyAlgorithm: .ecdsaP256, validityDays: nil)
         await first.stop()
 
         let second = try await RunningSandbox(reusing: first.directory)
-        #expect(second.server.authority.trust.root == root)
+        #expect(second.authority.trust.root == root)
         #expect(second.server.adminToken.value == token)
-        #expect(try second.server.authority.status(serial: certificate.serialNumber).status == .good)
+        #expect(try second.authority.status(serial: certificate.serialNumber).status == .good)
         await second.stop()
     }
 

@@ -34,7 +34,8 @@ struct BenchWorkspace {
         let token = try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory)
         let server = try SandboxServer(configuration: configuration, adminToken: token, logger: logger)
         let task = Task { try await server.run(logger: logger) }
-        return Server(authority: server.authority, adminToken: token.value, pkiURL: configuration.baseURL(.pki), configuration: configuration, task: task)
+        guard let authority = server.authority else { throw CLIError("the benchmark sandbox started without its PKI") }
+        return Server(authority: authority, adminToken: token.value, pkiURL: configuration.baseURL(.pki), configuration: configuration, task: task)
     }
 }
 

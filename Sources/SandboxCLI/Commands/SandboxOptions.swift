@@ -20,7 +20,16 @@ struct SandboxOptions: ParsableArguments {
     @Option(help: "Host name written into certificates and links.")
     var publicHost: String = "localhost"
 
+    /// The configuration from the options, then the environment (`SANDBOX_URL_<BLOCK>`,
+    /// `SANDBOX_PUBLIC_URL_<BLOCK>`, `SANDBOX_PUBLIC_HOST`: see `docs/deployment.md`), which
+    /// ``validate()`` has already checked.
     var configuration: SandboxConfiguration {
+        var configuration = commandLineConfiguration
+        try? configuration.apply(environment: ProcessInfo.processInfo.environment)
+        return configuration
+    }
+
+    private var commandLineConfiguration: SandboxConfiguration {
         var configuration = SandboxConfiguration(
             dataDirectory: URL(fileURLWithPath: dataDir), certsDirectory: URL(fileURLWithPath: certsDir),
             portOffset: portOffset, publicHost: publicHost)
@@ -31,6 +40,12 @@ struct SandboxOptions: ParsableArguments {
     func validate() throws {
         guard (-3000...50000).contains(portOffset) else {
             throw ValidationError("--port-offset must keep every port between 1000 and 65535 (try 0 to 50000)")
+        }
+        var configuration = commandLineConfiguration
+        do {
+            try configuration.apply(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 }

@@ -30,7 +30,7 @@ struct UpCommand: AsyncParsableCommand {
             fflush(nil)
         }
         let token = try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory)
-        let server = try SandboxServer(configuration: configuration, adminToken: token, trust: bootstrap.trust, logger: logger) { [configuration] in
+        let server = try SandboxServer(configuration: configuration, adminToken: token, trust: bootstrap.trust, logger: logger) { [configuration] _ in
             // Printed from the readiness callback, so it appears only once every port is really listening.
             let elapsed = ContinuousClock.now - started
             print(StartupBanner.render(configuration: configuration, trust: bootstrap.trust, token: token, elapsed: elapsed))
@@ -46,12 +46,12 @@ enum StartupBanner {
     static func render(configuration: SandboxConfiguration, trust: TrustMaterial, token: AdminToken, elapsed: Duration) -> String {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let rows: [(String, String, String)] = [
-            ("overview", configuration.baseURL(.overview), "aperçu et /health agrégé / overview and aggregate /health"),
-            ("pki", configuration.baseURL(.pki), "CA, CRL, OCSP, TSA — /pki/v1"),
-            ("pnpe", configuration.baseURL(.pnpe), "paiements (mobile money, XOF) — /v1, /checkout/…, /payer/… ; `sandbox pnpe scenarios`"),
-            ("ss-arcep", configuration.baseURL(.securityServerARCEP), "serveur de sécurité ARCEP (client) — /r1/… ; entre serveurs :\(configuration.port(.securityServerARCEPServer))"),
-            ("ss-asin", configuration.baseURL(.securityServerASIN), "serveur de sécurité ASIN (fournisseurs) — /r1/… ; entre serveurs :\(configuration.port(.securityServerASINServer))"),
-            ("registres", configuration.baseURL(.registryRCCM), "RCCM :\(configuration.port(.registryRCCM)), IFU :\(configuration.port(.registryIFU)), RNPP :\(configuration.port(.registryRNPP)) — via X-Road (ss-asin)"),
+            ("overview", configuration.publicURL(.overview), "aperçu et /health agrégé / overview and aggregate /health"),
+            ("pki", configuration.publicURL(.pki), "CA, CRL, OCSP, TSA — /pki/v1"),
+            ("pnpe", configuration.publicURL(.pnpe), "paiements (mobile money, XOF) — /v1, /checkout/…, /payer/… ; `sandbox pnpe scenarios`"),
+            ("ss-arcep", configuration.publicURL(.securityServerARCEP), "serveur de sécurité ARCEP (client) — /r1/… ; entre serveurs :\(configuration.port(.securityServerARCEPServer))"),
+            ("ss-asin", configuration.publicURL(.securityServerASIN), "serveur de sécurité ASIN (fournisseurs) — /r1/… ; entre serveurs :\(configuration.port(.securityServerASINServer))"),
+            ("registres", configuration.publicURL(.registryRCCM), "RCCM :\(configuration.port(.registryRCCM)), IFU :\(configuration.port(.registryIFU)), RNPP :\(configuration.port(.registryRNPP)) — via X-Road (ss-asin)"),
         ]
         let table = rows.map { "  \($0.0.padding(toLength: 10, withPad: " ", startingAt: 0))\($0.1.padding(toLength: 26, withPad: " ", startingAt: 0))\($0.2)" }
         return """

@@ -11,7 +11,17 @@ import SandboxCore
 enum OverviewRouter {
     struct Block: Sendable, Codable {
         let name: String
+        /// Where people go (the link on the page).
         let url: String
+        /// Where the overview asks for `/health`: the block's internal URL, which differs from `url` when
+        /// each block runs in its own container.
+        var healthURL: String
+
+        init(name: String, url: String, healthURL: String? = nil) {
+            self.name = name
+            self.url = url
+            self.healthURL = healthURL ?? url
+        }
     }
 
     struct BlockHealth: Codable {
@@ -54,7 +64,7 @@ enum OverviewRouter {
 
     static func check(_ block: Block) async -> BlockHealth {
         do {
-            let request = HTTPClientRequest(url: block.url + "/health")
+            let request = HTTPClientRequest(url: block.healthURL + "/health")
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(2))
             let body = try await response.body.collect(upTo: 64 * 1024)
             struct Reported: Decodable { let status: String }

@@ -51,7 +51,7 @@ enum XRoadWiring {
         }
         var peers: [String: String] = [:]
         // The server sides speak mutual TLS with the servers' xroad-auth certificates.
-        for (peer, peerPorts) in Self.ports { peers[peer] = "https://\(configuration.publicHost):\(configuration.port(peerPorts.server))" }
+        for (peer, peerPorts) in Self.ports { peers[peer] = configuration.baseURL(peerPorts.server) }
         let service = try SecurityServerService(
             name: name, topology: topology, directory: configuration.dataDirectory.appendingPathComponent("xroad/\(name)"),
             enrolment: PKIEnrolment(baseURL: configuration.baseURL(.pki), adminToken: adminToken.value), peers: peers,
@@ -60,7 +60,7 @@ enum XRoadWiring {
             serverSide: .init(host: configuration.bindHost, port: configuration.port(ports.server)),
             logger: logger, onServerRunning: onServerRunning)
         return RunningBlock(
-            name: name, url: configuration.baseURL(ports.client), ports: [configuration.port(ports.client), configuration.port(ports.server)],
+            name: name, url: configuration.publicURL(ports.client), ports: [configuration.port(ports.client), configuration.port(ports.server)],
             service: service)
     }
 }
