@@ -73,9 +73,14 @@ public final class ChildProcess: Sendable {
         return ends
     }
 
-    /// Starts `program` with both output streams discarded; the caller waits for it or terminates it.
-    public static func start(_ program: String, _ arguments: [String], in directory: String? = nil) throws -> ChildProcess {
-        try spawn(program, arguments, in: directory, stdout: nil, stderr: nil)
+    /// Starts `program`; the caller waits for it or terminates it.
+    /// - Parameters:
+    ///   - environment: variables added to (or replacing) this process's own.
+    ///   - logFile: where both output streams go (created or truncated); discarded when nil.
+    public static func start(
+        _ program: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], logFile: String? = nil
+    ) throws -> ChildProcess {
+        try spawn(program, arguments, in: directory, stdout: nil, stderr: nil, environment: environment, logFile: logFile)
     }
 
     /// Sends SIGTERM.
@@ -93,16 +98,19 @@ public final class ChildProcess: Sendable {
     }
 
     private static func spawn(
-        _ program: String, _ arguments: [String], in directory: String?, stdout: Int32?, stderr: Int32?
+        _ program: String, _ arguments: [String], in directory: String?, stdout: Int32?, stderr: Int32?,
+        environment: [String: String] = [:], logFile: String? = nil
     ) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         if let stdout { posix_spawn_file_actions_adddup2(&actions, stdout, 1) } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, logFile ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         }
-        if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) } else {
+        if let stderr { posix_spawn_file_actions_adddup2(&actions, stderr, 2) } else if logFile != nil {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        } else {
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
 
@@ -124,7 +132,22 @@ public final class ChildProcess: Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, command[0], &actions, &attributes, argv, environ)
+        let result: Int32
+        if environment.isEmpty {
+            result = posix_spawnp(&pid, command[0], &actions, &attributes, argv, environ)
+        } else {
+            var variables: [String] = []
+            var index = 0
+            while let entry = environ[index] {
+                let text = String(cString: entry)
+                if let name = text.split(separator: "=", maxSplits: 1).first, environment[String(name)] == nil { variables.append(text) }
+                index += 1
+            }
+            variables += environment.map { "\($0.key)=\($0.value)" }
+            let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
+            defer { for pointer in envp { free(pointer) } }
+            result = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
+        }
         guard result == 0 else {
             throw LaunchError(description: "could not start \(program): \(String(cString: strerror(result)))")
         }

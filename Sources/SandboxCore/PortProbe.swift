@@ -24,6 +24,16 @@ public enum PortProbe {
         throw SandboxFileError("no fresh free port found")
     }
 
+    /// A port offset under which every default port is free, for a whole sandbox started as separate
+    /// processes (which take `--port-offset`, not individual ports).
+    public static func freeOffset(in range: ClosedRange<Int> = 20_000...40_000) throws -> Int {
+        for _ in 0..<50 {
+            let offset = Int.random(in: range)
+            if DefaultPort.allCases.allSatisfy({ isFree(port: $0.rawValue + offset) }) { return offset }
+        }
+        throw SandboxFileError("no port offset found with every sandbox port free")
+    }
+
     private static func kernelChosenPort() throws -> Int {
         try withBoundSocket(host: "127.0.0.1", port: 0) { descriptor in
             var address = sockaddr_in()

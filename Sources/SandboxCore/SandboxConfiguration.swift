@@ -109,21 +109,23 @@ public struct SandboxConfiguration: Sendable {
         }
         for port in DefaultPort.allCases {
             if let value = environment["SANDBOX_URL_\(port.environmentName)"] {
-                internalURLs[port] = try Self.baseURL(value, variable: "SANDBOX_URL_\(port.environmentName)", scheme: port.scheme)
+                internalURLs[port] = try Self.baseURL(value, variable: "SANDBOX_URL_\(port.environmentName)", schemes: [port.scheme])
             }
             if let value = environment["SANDBOX_PUBLIC_URL_\(port.environmentName)"] {
-                publicURLs[port] = try Self.baseURL(value, variable: "SANDBOX_PUBLIC_URL_\(port.environmentName)", scheme: port.scheme)
+                // A reverse proxy may put TLS in front of any block for the people who use it.
+                publicURLs[port] = try Self.baseURL(value, variable: "SANDBOX_PUBLIC_URL_\(port.environmentName)", schemes: ["http", "https"])
             }
         }
     }
 
     /// `value` without a trailing slash, if it is `scheme://host[:port]` and nothing more.
-    static func baseURL(_ value: String, variable: String, scheme: String) throws -> String {
+    static func baseURL(_ value: String, variable: String, schemes: Set<String>) throws -> String {
         let trimmed = value.hasSuffix("/") ? String(value.dropLast()) : value
-        guard let components = URLComponents(string: trimmed), components.scheme == scheme, let host = components.host, isHostName(host),
-            components.user == nil, components.path.isEmpty, components.query == nil, components.fragment == nil
+        guard let components = URLComponents(string: trimmed), let scheme = components.scheme, schemes.contains(scheme), let host = components.host,
+            isHostName(host), components.user == nil, components.path.isEmpty, components.query == nil, components.fragment == nil
         else {
-            throw SandboxFileError("\(variable) must be a base URL like \(scheme)://pki:8090 (\(scheme), a host, an optional port, no path); got \(value.prefix(120))")
+            let allowed = schemes.sorted().joined(separator: " or ")
+            throw SandboxFileError("\(variable) must be a base URL like \(schemes.sorted()[0])://pki:8090 (\(allowed), a host, an optional port, no path); got \(value.prefix(120))")
         }
         return trimmed
     }

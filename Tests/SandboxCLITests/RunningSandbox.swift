@@ -59,6 +59,17 @@ final class RunningSandbox: Sendable {
     }
 
     func post(_ url: String, headers: [(String, String)] = [], body: String) async throws -> (Int, String) {
+        try await HTTPTestClient.post(url, headers: headers, body: body)
+    }
+
+    func get(_ url: String, headers: [(String, String)] = []) async throws -> (Int, String) {
+        try await HTTPTestClient.get(url, headers: headers)
+    }
+}
+
+/// Plain requests with a short timeout, answering status and text.
+enum HTTPTestClient {
+    static func post(_ url: String, headers: [(String, String)] = [], body: String) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.body = .bytes(ByteBuffer(string: body))
@@ -67,11 +78,10 @@ final class RunningSandbox: Sendable {
         return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 
-    func get(_ url: String, headers: [(String, String)] = []) async throws -> (Int, String) {
+    static func get(_ url: String, headers: [(String, String)] = []) async throws -> (Int, String) {
         var request = HTTPClientRequest(url: url)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return (Int(response.status.code), String(buffer: body))
+        return (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 1 << 20)))
     }
 }

@@ -55,3 +55,32 @@ struct IdentifierTests {
         #expect(Hex.encode([0x0A, 0xFF]) == "0AFF")
     }
 }
+
+@Suite("Block URLs from the environment")
+struct BlockURLTests {
+    @Test func internalAndPublicURLsComeFromTheEnvironment() throws {
+        var configuration = SandboxConfiguration(portOffset: 100)
+        #expect(configuration.baseURL(.pki) == "http://localhost:8190")
+        #expect(configuration.baseURL(.securityServerASINServer) == "https://localhost:5601")
+        try configuration.apply(environment: [
+            "SANDBOX_URL_PKI": "http://pki:8090/", "SANDBOX_PUBLIC_URL_PKI": "https://pki.example.bj",
+            "SANDBOX_URL_SS_ASIN_SERVER": "https://ss-asin:5501", "SANDBOX_PUBLIC_HOST": "192.168.1.20", "UNRELATED": "x",
+        ])
+        #expect(configuration.baseURL(.pki) == "http://pki:8090")
+        #expect(configuration.publicURL(.pki) == "https://pki.example.bj")
+        #expect(configuration.baseURL(.securityServerASINServer) == "https://ss-asin:5501")
+        #expect(configuration.baseURL(.pnpe) == "http://192.168.1.20:8186")
+        #expect(configuration.publicURL(.pnpe) == configuration.baseURL(.pnpe))
+    }
+
+    @Test(arguments: [
+        ("SANDBOX_URL_PKI", "pki:8090"), ("SANDBOX_URL_PKI", "ftp://pki:8090"), ("SANDBOX_URL_PKI", "http://pki:8090/pki/v1"),
+        ("SANDBOX_URL_PKI", "http://user@pki:8090"), ("SANDBOX_URL_SS_ASIN_SERVER", "http://ss-asin:5501"), ("SANDBOX_PUBLIC_HOST", "a b"),
+        ("SANDBOX_PUBLIC_URL_PNPE", "http://pnpe:8086?x=1"),
+    ])
+    func badValuesAreRefusedByName(variable: String, value: String) throws {
+        var configuration = SandboxConfiguration()
+        let error = try #require(throws: SandboxFileError.self) { try configuration.apply(environment: [variable: value]) }
+        #expect(error.description.hasPrefix(variable))
+    }
+}

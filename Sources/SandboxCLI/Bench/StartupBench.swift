@@ -20,7 +20,7 @@ enum StartupBench {
         for _ in 0..<runs {
             let workspace = try BenchWorkspace()
             defer { workspace.remove() }
-            let offset = try freeOffset()
+            let offset = try PortProbe.freeOffset()
             let arguments = [
                 "up", "--data-dir", workspace.root.appendingPathComponent("data").path,
                 "--certs-dir", workspace.root.appendingPathComponent("certs").path, "--port-offset", "\(offset)", "--log-level", "error",
@@ -37,14 +37,6 @@ enum StartupBench {
     }
 
     /// An offset whose every block port is free.
-    private static func freeOffset() throws -> Int {
-        for _ in 0..<50 {
-            let offset = Int.random(in: 20_000...40_000)
-            if DefaultPort.allCases.allSatisfy({ PortProbe.isFree(port: $0.rawValue + offset) }) { return offset }
-        }
-        throw CLIError("no free port pair found for the start-up measurement")
-    }
-
     private static func launch(_ executable: String, _ arguments: [String], health: String, sampleMemory: Bool) async throws -> (Double, Double) {
         let start = ContinuousClock.now
         let process = try ChildProcess.start(executable, arguments)
