@@ -25,13 +25,25 @@ public enum PortProbe {
     }
 
     /// A port offset under which every default port is free, for a whole sandbox started as separate
-    /// processes (which take `--port-offset`, not individual ports).
-    public static func freeOffset(in range: ClosedRange<Int> = 20_000...40_000) throws -> Int {
+    /// processes (which take `--port-offset`, not individual ports). The ports stay below the kernel's
+    /// ephemeral range, where ``freePort()`` and outgoing connections take theirs: a test in parallel
+    /// that was just handed a port cannot then find a child sandbox already bound to it.
+    public static func freeOffset() throws -> Int {
+        let highest = DefaultPort.allCases.map(\.rawValue).max() ?? 10_000
+        let range = 10_000...max(10_001, ephemeralRangeStart() - highest - 1)
         for _ in 0..<50 {
             let offset = Int.random(in: range)
             if DefaultPort.allCases.allSatisfy({ isFree(port: $0.rawValue + offset) }) { return offset }
         }
         throw SandboxFileError("no port offset found with every sandbox port free")
+    }
+
+    /// The first port of Linux's ephemeral range (32768 unless configured otherwise).
+    private static func ephemeralRangeStart() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8),
+            let first = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first.flatMap({ Int($0) })
+        else { return 32_768 }
+        return first
     }
 
     private static func kernelChosenPort() throws -> Int {
