@@ -30,9 +30,9 @@ struct DossierView: Encodable {
     }
     struct DecisionView: Encodable {
         let kind: String
-        let documentId: String
-        let verificationUrl: String
-        let qrUrl: String
+        let documentID: String
+        let verificationURL: String
+        let qrURL: String
         let json: String
         let signature: String
         let html: String
@@ -82,7 +82,7 @@ struct DossierView: Encodable {
         decision = dossier.decision.map { decision in
             let files = "\(base)/api/v1/applications/\(application.id)/decision"
             return DecisionView(
-                kind: decision.kind.rawValue, documentId: decision.documentID, verificationUrl: decision.verificationURL, qrUrl: decision.qrURL,
+                kind: decision.kind.rawValue, documentID: decision.documentID, verificationURL: decision.verificationURL, qrURL: decision.qrURL,
                 json: files + ".json", signature: files + ".json.p7s", html: files + ".html")
         }
         audit = dossier.audit

@@ -1,3 +1,4 @@
+import AgrementFAI
 import Foundation
 import Hummingbird
 import Logging
@@ -49,7 +50,8 @@ struct SandboxServer: Sendable {
             throw CLIError("registries: \(error.description)")
         }
         let platform = try PaymentPlatform(configuration: configuration.pnpeConfiguration(), logger: Self.logger(logger, block: "pnpe"))
-        let readiness = Readiness(expected: 7 + 2 * topology.securityServers.count, action: onAllRunning)
+        let agrement = try AgrementService(configuration: configuration.agrementConfiguration(adminToken: adminToken), logger: Self.logger(logger, block: "agrement-fai"))
+        let readiness = Readiness(expected: 8 + 2 * topology.securityServers.count, action: onAllRunning)
         func application(_ name: String, _ port: DefaultPort, _ router: Router<SandboxRequestContext>, services: [any Service] = []) -> RunningBlock {
             var app = Application(
                 router: router,
@@ -75,10 +77,14 @@ struct SandboxServer: Sendable {
             application("ifu", .registryIFU, RegistryRouters.ifu(registries, logger: Self.logger(logger, block: "ifu"))),
             application("rnpp", .registryRNPP, RegistryRouters.rnpp(registries, logger: Self.logger(logger, block: "rnpp"))),
         ]
+        // The sample e-service, a client of the blocks above (over HTTP only).
+        let eService = application(
+            "agrement-fai", .agrementFAI, AgrementRouter.build(service: agrement, logger: Self.logger(logger, block: "agrement-fai")),
+            services: [PaymentPoller(service: agrement)])
         let overview = application(
             "overview", .overview,
-            OverviewRouter.build(blocks: ([pki, pnpe, central] + securityServers + backends).map { OverviewRouter.Block(name: $0.name, url: $0.url) }, logger: logger))
-        blocks = [overview, pki, pnpe, central] + securityServers + backends
+            OverviewRouter.build(blocks: ([pki, pnpe, central] + securityServers + backends + [eService]).map { OverviewRouter.Block(name: $0.name, url: $0.url) }, logger: logger))
+        blocks = [overview, pki, pnpe, central] + securityServers + backends + [eService]
     }
 
     private static func logger(_ logger: Logger, block: String) -> Logger {
