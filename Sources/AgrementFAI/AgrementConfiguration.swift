@@ -27,12 +27,14 @@ public struct AgrementConfiguration: Sendable {
     public var paymentPollInterval: Duration
     /// How long a payment may wait for its webhook before the poller asks the PNPE itself.
     public var webhookGraceSeconds: Double
+    /// The longest a call to another block may take before the e-service says it does not answer.
+    public var requestTimeout: Duration
 
     public init(
         databasePath: String, publicBaseURL: String, securityServerURL: String, pkiURL: String, pkiToken: String, pnpeURL: String,
         pnpeSecretKey: String = "sk_test_arcep_sandbox_illustrative", xroadClient: String = "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI",
         definitionFile: URL = URL(fileURLWithPath: "Fixtures/agrement-fai.json"), paymentPollInterval: Duration = .seconds(5),
-        webhookGraceSeconds: Double = 10
+        webhookGraceSeconds: Double = 10, requestTimeout: Duration = .seconds(20)
     ) {
         func trimmed(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
         self.databasePath = databasePath
@@ -46,5 +48,6 @@ public struct AgrementConfiguration: Sendable {
         self.definitionFile = definitionFile
         self.paymentPollInterval = paymentPollInterval
         self.webhookGraceSeconds = webhookGraceSeconds
+        self.requestTimeout = requestTimeout
     }
 }

@@ -29,10 +29,11 @@ public final class AgrementService: Sendable {
         store = try ApplicationStore(path: configuration.databasePath)
         self.clock = clock
         self.logger = logger
-        xroad = XRoadClient(securityServerURL: configuration.securityServerURL, client: configuration.xroadClient)
+        let http = UpstreamHTTP(timeout: configuration.requestTimeout)
+        xroad = XRoadClient(securityServerURL: configuration.securityServerURL, client: configuration.xroadClient, http: http)
         registryChecks = RegistryChecks(xroad: xroad, clock: clock)
-        pnpe = PNPEClient(baseURL: configuration.pnpeURL, secretKey: configuration.pnpeSecretKey)
-        pki = PKIClient(baseURL: configuration.pkiURL, token: configuration.pkiToken)
+        pnpe = PNPEClient(baseURL: configuration.pnpeURL, secretKey: configuration.pnpeSecretKey, http: http)
+        pki = PKIClient(baseURL: configuration.pkiURL, token: configuration.pkiToken, http: http)
         notifier = Notifier(store: store, clock: clock, publicBaseURL: configuration.publicBaseURL)
     }
 

@@ -6,6 +6,7 @@ import NIOHTTP1
 struct PKIClient: Sendable {
     let baseURL: String
     let token: String
+    let http: UpstreamHTTP
 
     struct Registered: Decodable, Sendable {
         struct Verification: Decodable, Sendable {
@@ -31,7 +32,7 @@ struct PKIClient: Sendable {
             "document": ["name": name, "bytes": Data(bytes).base64EncodedString()], "type": type, "title": title, "holder": holder,
             "signingKey": "seal-arcep-sandbox", "format": "CAdES", "level": "BASELINE_T",
         ]
-        let reply = try await UpstreamHTTP.send(
+        let reply = try await http.send(
             .POST, baseURL + "/pki/v1/documents", system: "PKI",
             headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
             body: Array(try JSONSerialization.data(withJSONObject: body)))

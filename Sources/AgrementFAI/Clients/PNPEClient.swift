@@ -5,6 +5,7 @@ import NIOHTTP1
 struct PNPEClient: Sendable {
     let baseURL: String
     let secretKey: String
+    let http: UpstreamHTTP
 
     /// The members of a payment the e-service reads.
     struct Payment: Decodable, Sendable {
@@ -80,7 +81,7 @@ struct PNPEClient: Sendable {
             all.append(("Content-Type", "application/json"))
             bytes = Array(try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]))
         }
-        let reply = try await UpstreamHTTP.send(method, baseURL + path, system: "PNPE", headers: all, body: bytes)
+        let reply = try await http.send(method, baseURL + path, system: "PNPE", headers: all, body: bytes)
         guard reply.isSuccess else {
             let error = reply.json(ErrorBody.self)?.error
             throw Failure(status: reply.status, code: error?.code ?? "http_\(reply.status)", message: error?.message ?? String(reply.text.prefix(300)))

@@ -28,22 +28,29 @@ struct UpstreamError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The one place the e-service sends HTTP requests. It never follows redirects: an answer is read as it is.
-enum UpstreamHTTP {
+struct UpstreamHTTP: Sendable {
+    /// The longest a request may take, connection included (a closed port is retried until then).
+    let timeout: TimeAmount
+
+    init(timeout: Duration) {
+        self.timeout = .nanoseconds(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+    }
+
     static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
-    static func send(
-        _ method: HTTPMethod, _ url: String, system: String, headers: [(String, String)] = [], body: [UInt8]? = nil, timeout: TimeAmount = .seconds(20)
+    func send(
+        _ method: HTTPMethod, _ url: String, system: String, headers: [(String, String)] = [], body: [UInt8]? = nil
     ) async throws(UpstreamError) -> UpstreamReply {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let response = try await client.execute(request, timeout: timeout)
+            let response = try await Self.client.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
             return UpstreamReply(status: Int(response.status.code), headers: response.headers, body: Array(bytes.readableBytesView))
         } catch {

@@ -9,6 +9,7 @@ struct XRoadClient: Sendable {
     let securityServerURL: String
     /// `BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI`.
     let client: String
+    let http: UpstreamHTTP
 
     /// One exchange, successful or not.
     struct Exchange: Sendable {
@@ -34,7 +35,7 @@ struct XRoadClient: Sendable {
     ///   - service: `CLASS/MEMBER/SUBSYSTEM/SERVICE`, e.g. `GOV/APIEX/RCCM/companies`.
     ///   - path: appended as it is (already percent-encoded), e.g. `?rccm=RB%2FCOT…`.
     func rest(_ service: String, path: String, userID: String, issue: String) async throws(UpstreamError) -> Exchange {
-        let reply = try await UpstreamHTTP.send(
+        let reply = try await http.send(
             .GET, "\(securityServerURL)/r1/\(instance)/\(service)\(path)", system: "ss-arcep",
             headers: [("X-Road-Client", client), ("X-Road-UserId", userID), ("X-Road-Issue", issue), ("Accept", "application/json"), ("Accept-Language", "fr")])
         let code = reply.header("X-Road-Error")
@@ -49,7 +50,7 @@ struct XRoadClient: Sendable {
     func soap(_ service: String, version: String, body: String, userID: String, issue: String) async throws(UpstreamError) -> (Exchange, XMLTreeNode?) {
         let id = "\(instance)-\(Identifier.uuid())"
         let envelope = SoapEnvelope.request(client: client, service: "\(instance)/\(service)", version: version, id: id, userID: userID, issue: issue, body: body)
-        let reply = try await UpstreamHTTP.send(
+        let reply = try await http.send(
             .POST, "\(securityServerURL)/", system: "ss-arcep", headers: [("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", ""), ("Accept-Language", "fr")],
             body: Array(envelope.utf8))
         let parsed = SoapEnvelope.parse(reply.body)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NIOCore
 import NIOHTTP1
 import SandboxCore
 
@@ -70,7 +71,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     static func tell(_ scenarios: [DemoScenario], endpoints: DemoEndpoints, adminToken: String?, emit: @escaping @Sendable (String) -> Void) async throws -> DemoReport {
-        let health = try? await SandboxHTTPClient(baseURL: "", token: nil).send(.GET, endpoints.eService + "/health")
+        let health = try? await SandboxHTTPClient(baseURL: "", token: nil).send(.GET, endpoints.eService + "/health", timeout: .seconds(2))
         guard health?.status == 200 else {
             throw CLIError("the e-service does not answer at \(endpoints.eService): start `sandbox up` in another terminal (same --port-offset), or use `sandbox demo --start`")
         }
