@@ -34,14 +34,7 @@ public enum WebhookVerifier {
 
     public static func verify(header: String?, body: [UInt8], secret: String, now: Date) -> Verdict {
         guard let header, !header.isEmpty else { return .missingHeader }
-        var timestamp: Int64?
-        var signatures: [String] = []
-        for part in header.split(separator: ",") {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2 else { continue }
-            if pair[0] == "t" { timestamp = Int64(pair[1]) }
-            if pair[0] == "v1" { signatures.append(pair[1].lowercased()) }
-        }
+        let (timestamp, signatures) = SignatureHeader.parse(header)
         guard let timestamp, !signatures.isEmpty else { return .malformed }
         guard abs(now.timeIntervalSince1970 - TimeInterval(timestamp)) <= toleranceSeconds else { return .timestampOutsideTolerance }
         let key = SymmetricKey(data: Array(secret.utf8))
