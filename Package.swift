@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "XRoad", targets: ["XRoad"]),
         .library(name: "Registries", targets: ["Registries"]),
         .library(name: "PNPE", targets: ["PNPE"]),
+        .library(name: "AgrementFAI", targets: ["AgrementFAI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -36,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // SHA-256 and HMAC for the sample e-service, which must not link the sandbox's own OpenSSL layer:
+        // it stands for a trainee's application, using its language's usual crypto library.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: [
         // Floor 1: C libraries from Debian (libssl-dev, libsqlite3-dev), and the shims Swift cannot import.
@@ -120,11 +124,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Floor 4: the sample e-service. It reaches the blocks over HTTP only, never through their modules.
+        .target(
+            name: "AgrementFAI",
+            dependencies: [
+                "SandboxCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Floor 5: the `sandbox` command.
         .executableTarget(
             name: "SandboxCLI",
             dependencies: [
-                "SandboxCore", "SandboxCrypto", "PKI", "XRoad", "Registries", "PNPE",
+                "SandboxCore", "SandboxCrypto", "PKI", "XRoad", "Registries", "PNPE", "AgrementFAI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -189,9 +209,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AgrementFAITests",
+            dependencies: [
+                "AgrementFAI", "SandboxCore", "SandboxTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SandboxCLITests",
             dependencies: [
-                "SandboxCLI", "PKI", "PNPE", "SandboxCrypto", "SandboxCore", "SandboxTesting",
+                "SandboxCLI", "PKI", "PNPE", "AgrementFAI", "SandboxCrypto", "SandboxCore", "SandboxTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -6,7 +6,10 @@ struct Sandbox: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Interop Sandbox: the PKI, X-Road exchange, PNPE and registries of Benin's e-government, offline.",
         discussion: "Start everything with `sandbox up`; the other commands talk to a running sandbox over HTTP.",
-        subcommands: [UpCommand.self, ServeCommand.self, InitCommand.self, HealthCommand.self, PKICommand.self, XRoadCommand.self, PNPECommand.self, BenchCommand.self])
+        subcommands: [
+            UpCommand.self, ServeCommand.self, InitCommand.self, HealthCommand.self, PKICommand.self, XRoadCommand.self, PNPECommand.self, DemoCommand.self,
+            BenchCommand.self,
+        ])
 
     /// What `AsyncParsableCommand.main()` does. Top-level code in `main.swift` cannot call `main()` itself:
     /// there the synchronous overload wins, which only prints the help of async commands.

@@ -65,7 +65,7 @@ struct DistributedTests {
     @Test func everyBlockRunsAloneAndTheExchangeCrossesProcesses() async throws {
         let deployment = try await Deployment()
         defer { deployment.stop() }
-        #expect(deployment.processes.keys.sorted() == ["central-server", "overview", "pki", "pnpe", "registries", "ss-arcep", "ss-asin"])
+        #expect(deployment.processes.keys.sorted() == ["agrement-fai", "central-server", "overview", "pki", "pnpe", "registries", "ss-arcep", "ss-asin"])
 
         // The overview, in its own process, finds every other block.
         let (healthStatus, health) = try await HTTPTestClient.get(try deployment.url("SANDBOX_URL_OVERVIEW") + "/health")
@@ -87,6 +87,31 @@ struct DistributedTests {
             body: #"{"amount":25000}"#)
         #expect(created == 201, "\(payment)")
         #expect(payment.contains("\"checkout_url\" : \"\(try deployment.url("SANDBOX_PUBLIC_URL_PNPE"))/checkout/"))
+    }
+
+    /// The issue's story, told by `sandbox demo` (its own process too) against the blocks of the compose
+    /// file: registry checks across three processes, the fee paid on the PNPE with its webhook crossing to
+    /// the e-service, the decision sealed by the PKI; then a document revoked after issue.
+    @Test func theDemoStoryRunsAgainstSeparateProcesses() async throws {
+        let deployment = try await Deployment()
+        defer { deployment.stop() }
+        let client = try deployment.compose.local("agrement-fai", offset: deployment.offset, root: deployment.directory.url)
+        let log = deployment.directory.path("demo.log")
+        let status = try ChildProcess.start(
+            DistributedTests.executable, ["demo", "--scenario", "happy", "--port-offset", "\(deployment.offset)"],
+            environment: client.environment, logFile: log
+        ).waitForExit()
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("confirmé par / confirmed by: webhook"), "\(output)")
+        #expect(output.contains("TOTAL_PASSED, VALID"), "\(output)")
+        #expect(!output.contains("✗"), "\(output)")
+        let revoked = try ChildProcess.start(
+            DistributedTests.executable, ["demo", "--scenario", "revoked-document", "--port-offset", "\(deployment.offset)"],
+            environment: client.environment, logFile: log
+        ).waitForExit()
+        let revokedOutput = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(revoked == 0 && revokedOutput.contains("REVOKED"), "\(revokedOutput)")
     }
 
     @Test func composeDefaultsAndLocalWiring() throws {

@@ -15,7 +15,7 @@ struct SandboxUpTests {
         #expect(status == 200)
         let health = try JSONDecoder().decode(OverviewRouter.AggregateHealth.self, from: Data(body.utf8))
         #expect(health.status == "ok")
-        #expect(health.blocks.map(\.name) == ["pki", "pnpe", "central-server", "ss-arcep", "ss-asin", "rccm", "ifu", "rnpp"])
+        #expect(health.blocks.map(\.name) == ["pki", "pnpe", "central-server", "ss-arcep", "ss-asin", "rccm", "ifu", "rnpp", "agrement-fai"])
         #expect(health.blocks.first?.url == sandbox.configuration.baseURL(.pki))
         let (_, french) = try await sandbox.get(sandbox.configuration.baseURL(.overview) + "/")
         #expect(french.contains("Brique") && french.contains("en marche"))

@@ -20,6 +20,13 @@ struct PageRoutes {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
+    /// The `:msisdn` path segment, percent-decoded: the pages' own links write `+229…` as `%2B229…`,
+    /// which the router leaves encoded.
+    static func msisdnParameter(_ context: SandboxRequestContext) -> String {
+        let raw = context.parameters.get("msisdn") ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
     }
@@ -76,7 +83,7 @@ struct PageRoutes {
     @Sendable func payer(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let msisdn: MSISDN
         do {
-            msisdn = try MSISDN(parsing: context.parameters.get("msisdn") ?? "")
+            msisdn = try MSISDN(parsing: Self.msisdnParameter(context))
         } catch let error as PNPEError {
             return Self.html(PageLayout.render(title: "PNPE", language: request.language, body: "<p>\(error.message.htmlEscaped)</p>"), status: .badRequest)
         }
@@ -87,7 +94,7 @@ struct PageRoutes {
         let language = request.language
         let msisdn: MSISDN
         do {
-            msisdn = try MSISDN(parsing: context.parameters.get("msisdn") ?? "")
+            msisdn = try MSISDN(parsing: Self.msisdnParameter(context))
         } catch let error as PNPEError {
             return Self.html(PageLayout.render(title: "PNPE", language: language, body: "<p>\(error.message.htmlEscaped)</p>"), status: .badRequest)
         }

@@ -23,7 +23,7 @@ struct TestHelperRoutes {
         api.post("test_helpers/checkout/:token/simulate", use: gateway.route("test_helpers.checkout", simulate))
     }
 
-    static func msisdn(_ call: APICall) throws -> MSISDN { try MSISDN(parsing: call.context.parameters.get("msisdn") ?? "") }
+    static func msisdn(_ call: APICall) throws -> MSISDN { try MSISDN(parsing: PageRoutes.msisdnParameter(call.context)) }
 
     /// JSON twin of `GET /payer/{msisdn}`: this merchant's payments waiting for that payer.
     @Sendable func prompts(_ call: APICall) async throws -> APIResult {

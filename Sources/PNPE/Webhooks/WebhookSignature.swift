@@ -23,17 +23,7 @@ public enum WebhookSignature {
     }
 
     /// The parts of a header: its timestamp and its `v1` values (other schemes are ignored).
-    public static func parse(_ header: String) -> (timestamp: Int64?, signatures: [String]) {
-        var timestamp: Int64?
-        var signatures: [String] = []
-        for part in header.split(separator: ",") {
-            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pair.count == 2 else { continue }
-            if pair[0] == "t" { timestamp = Int64(pair[1]) }
-            if pair[0] == "v1" { signatures.append(pair[1]) }
-        }
-        return (timestamp, signatures)
-    }
+    public static func parse(_ header: String) -> (timestamp: Int64?, signatures: [String]) { SignatureHeader.parse(header) }
 
     /// Verifies as a receiver should: timestamp within tolerance, one `v1` matching in constant time.
     public static func verify(header: String, body: [UInt8], secret: String, now: Date, tolerance: Int64 = toleranceSeconds) -> Bool {

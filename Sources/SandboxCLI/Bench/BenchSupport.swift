@@ -11,8 +11,8 @@ import SandboxCrypto
 struct BenchWorkspace {
     let root: URL
 
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("sandbox-bench-\(UUID().uuidString)")
+    init(prefix: String = "sandbox-bench") throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     }
 
@@ -26,9 +26,11 @@ struct BenchWorkspace {
         let task: Task<Void, any Error>
     }
 
-    func startServer(logger: Logger) throws -> Server {
+    /// - Parameter fixturesDirectory: where the topology, registries and e-service definition are (default `Fixtures/`).
+    func startServer(logger: Logger, fixturesDirectory: URL? = nil) throws -> Server {
         var configuration = SandboxConfiguration(
             dataDirectory: root.appendingPathComponent("data"), certsDirectory: root.appendingPathComponent("certs"))
+        if let fixturesDirectory { configuration.fixturesDirectory = fixturesDirectory }
         try configuration.assignFreePorts()
         _ = try PKIBootstrap.ensure(configuration: configuration.pkiConfiguration(), force: false, now: Date())
         let token = try AdminToken.loadOrCreate(dataDirectory: configuration.dataDirectory)

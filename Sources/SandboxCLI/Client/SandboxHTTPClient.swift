@@ -18,7 +18,10 @@ struct SandboxHTTPClient: Sendable {
     }
 
     /// - Parameter path: appended to `baseURL` (give an empty base URL to pass a whole URL).
-    func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String? = nil, headers: [(String, String)] = []) async throws -> Reply {
+    /// - Parameter timeout: for the whole exchange; a closed port is retried until then.
+    func send(
+        _ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String? = nil, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(30)
+    ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.method = method
@@ -27,7 +30,7 @@ struct SandboxHTTPClient: Sendable {
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            response = try await HTTPClient.shared.execute(request, timeout: timeout)
         } catch {
             throw CLIError("cannot reach \(baseURL.isEmpty ? path : baseURL): \(error). Is `sandbox up` running (and on this port offset)?")
         }

@@ -10,14 +10,14 @@ import SandboxCore
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run one building block alone: pki, pnpe, central-server, security-server <name>, registries or overview.",
+        abstract: "Run one building block alone: pki, pnpe, central-server, security-server <name>, registries, agrement-fai or overview.",
         discussion: """
             The other blocks are reached at the URLs of SANDBOX_URL_<BLOCK> (e.g. SANDBOX_URL_PKI=http://pki:8090), else at \
             --public-host and their default ports. Every process of one sandbox needs the same SANDBOX_ADMIN_TOKEN. \
             The PKI needs the trust material of `sandbox init` in --certs-dir (it writes it if missing).
             """)
 
-    @Argument(help: "pki, pnpe, central-server, security-server, registries or overview.")
+    @Argument(help: "pki, pnpe, central-server, security-server, registries, agrement-fai or overview.")
     var block: String
 
     @Argument(help: "With security-server: its name in the topology (ss-arcep, ss-asin).")
@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind (loopback by default; 0.0.0.0 in a container).")
     var bindHost: String = "127.0.0.1"
 
-    static let blocks = ["pki", "pnpe", "central-server", "security-server", "registries", "overview"]
+    static let blocks = ["pki", "pnpe", "central-server", "security-server", "registries", "agrement-fai", "overview"]
 
     var selection: BlockSelection? {
         switch block {
@@ -38,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         case "central-server": .centralServer
         case "security-server": name.map { .securityServer($0) }
         case "registries": .registries
+        case "agrement-fai": .agrementFAI
         case "overview": .overview
         default: nil
         }

@@ -9,7 +9,7 @@ import SandboxCrypto
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Start every building block in one process (PKI, X-Road security servers, registries, overview on port 4000).",
+        abstract: "Start every building block in one process (PKI, X-Road security servers, registries, PNPE, the Agrément FAI e-service, overview on port 4000).",
         discussion: "Generates the trust material on first run (as `sandbox init` does). Stop with Ctrl-C.")
 
     @OptionGroup var options: SandboxOptions
@@ -52,6 +52,7 @@ enum StartupBanner {
             ("ss-arcep", configuration.publicURL(.securityServerARCEP), "serveur de sécurité ARCEP (client) — /r1/… ; entre serveurs :\(configuration.port(.securityServerARCEPServer))"),
             ("ss-asin", configuration.publicURL(.securityServerASIN), "serveur de sécurité ASIN (fournisseurs) — /r1/… ; entre serveurs :\(configuration.port(.securityServerASINServer))"),
             ("registres", configuration.publicURL(.registryRCCM), "RCCM :\(configuration.port(.registryRCCM)), IFU :\(configuration.port(.registryIFU)), RNPP :\(configuration.port(.registryRNPP)) — via X-Road (ss-asin)"),
+            ("agrément", configuration.publicURL(.agrementFAI), "e-service Agrément FAI — demandeur /, agents /agents, messages /messages ; `sandbox demo`"),
         ]
         let table = rows.map { "  \($0.0.padding(toLength: 10, withPad: " ", startingAt: 0))\($0.1.padding(toLength: 26, withPad: " ", startingAt: 0))\($0.2)" }
         return """

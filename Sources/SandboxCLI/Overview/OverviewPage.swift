@@ -11,6 +11,7 @@ enum OverviewPage {
         }.joined(separator: "\n")
         let pki = blocks.first { $0.name == "pki" }?.url ?? "http://localhost:8090"
         let pnpe = blocks.first { $0.name == "pnpe" }?.url
+        let agrement = blocks.first { $0.name == "agrement-fai" }?.url
         return """
             <!doctype html>
             <html lang="\(language.rawValue)"><head><meta charset="utf-8"><title>Interop Sandbox</title>
@@ -24,6 +25,7 @@ enum OverviewPage {
             </table>
             <h2>\(text.tryIt)</h2>
             <ul>
+            \(agrement.map { "<li><a href=\"\($0)/\">\($0)/</a> — \(text.agrement)</li>" } ?? "")
             <li><a href="\(pki)/pki/v1/ca">\(pki)/pki/v1/ca</a> — \(text.authorities)</li>
             <li><a href="\(pki)/pki/v1/ca/chain.pem">\(pki)/pki/v1/ca/chain.pem</a> — \(text.chain)</li>
             <li><a href="\(pki)/pki/v1/cps">\(pki)/pki/v1/cps</a> — \(text.cps)</li>
@@ -50,6 +52,11 @@ enum OverviewPage {
         var chain: String { language == .fr ? "la chaîne de confiance à donner à openssl (-CAfile)" : "the trust chain to give openssl (-CAfile)" }
         var cps: String { language == .fr ? "la déclaration des pratiques de certification" : "the certification practice statement" }
         var payers: String { language == .fr ? "les payeurs de test de la PNPE (paiements)" : "the PNPE's test payers (payments)" }
+        var agrement: String {
+            language == .fr
+                ? "l'e-service d'exemple : demande d'agrément FAI (contrôles X-Road, frais PNPE, décision scellée par la PKI)"
+                : "the sample e-service: ISP agreement request (X-Road checks, PNPE fee, decision sealed by the PKI)"
+        }
         var health: String { language == .fr ? "l'état de chaque brique, en JSON" : "each block's state, as JSON" }
         var illustrative: String {
             language == .fr

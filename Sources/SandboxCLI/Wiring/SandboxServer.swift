@@ -1,3 +1,4 @@
+import AgrementFAI
 import Foundation
 import Hummingbird
 import Logging
@@ -29,6 +30,8 @@ enum BlockSelection: Sendable, Equatable {
     case securityServer(String)
     /// The three registry backends (RCCM, IFU, RNPP), which sit together behind `ss-asin`.
     case registries
+    /// The sample e-service, a client of the others.
+    case agrementFAI
     case overview
 
     func includes(_ other: BlockSelection) -> Bool { self == .all || self == other }
@@ -111,6 +114,14 @@ struct SandboxServer: Sendable {
                 application("rnpp", .registryRNPP, RegistryRouters.rnpp(registries, logger: Self.logger(logger, block: "rnpp"))),
             ]
         }
+        if selection.includes(.agrementFAI) {
+            // The sample e-service, a client of the blocks above (over HTTP only).
+            let agrement = try AgrementService(
+                configuration: configuration.agrementConfiguration(adminToken: adminToken), logger: Self.logger(logger, block: "agrement-fai"))
+            blocks.append(application(
+                "agrement-fai", .agrementFAI, AgrementRouter.build(service: agrement, logger: Self.logger(logger, block: "agrement-fai")),
+                services: [PaymentPoller(service: agrement)]))
+        }
         readiness.expect(blocks.reduce(0) { $0 + $1.ports.count }) { [blocks] in await onAllRunning(blocks) }
         self.blocks = blocks
     }
@@ -121,7 +132,7 @@ struct SandboxServer: Sendable {
         for definition in topology.securityServers {
             if let port = XRoadWiring.ports[definition.name]?.client { ports.append((definition.name, port)) }
         }
-        ports += [("rccm", .registryRCCM), ("ifu", .registryIFU), ("rnpp", .registryRNPP)]
+        ports += [("rccm", .registryRCCM), ("ifu", .registryIFU), ("rnpp", .registryRNPP), ("agrement-fai", .agrementFAI)]
         return ports.map { OverviewRouter.Block(name: $0.0, url: configuration.publicURL($0.1), healthURL: configuration.baseURL($0.1)) }
     }
 
