@@ -24,3 +24,41 @@ public enum ByteSearch {
         return nil
     }
 }
+
+/// HTTP-style text handled as bytes: header names are ASCII tokens, so comparing them does not need
+/// Foundation's Unicode-aware (and much slower) case folding, which the exchange path paid on every lookup.
+public enum ASCIIText {
+    /// Whether `a` and `b` are equal when ASCII letters are folded to lower case (other bytes compare as is).
+    public static func equalIgnoringCase(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { left in
+            b.withUTF8 { right in
+                guard left.count == right.count else { return false }
+                for index in 0..<left.count where lower(left[index]) != lower(right[index]) { return false }
+                return true
+            }
+        }
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte | 0x20 : byte }
+
+    /// The CRLF-separated lines of `bytes`, decoded as UTF-8; like `components(separatedBy: "\r\n")` on the
+    /// decoded text (a trailing CRLF gives a last empty line).
+    public static func crlfLines(_ bytes: [UInt8]) -> [String] {
+        var lines: [String] = []
+        var start = 0
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == 13 && bytes[index + 1] == 10 {
+                lines.append(String(decoding: bytes[start..<index], as: UTF8.self))
+                index += 2
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        lines.append(String(decoding: bytes[start...], as: UTF8.self))
+        return lines
+    }
+}

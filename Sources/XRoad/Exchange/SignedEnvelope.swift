@@ -94,19 +94,28 @@ public enum SignedEnvelope {
 
     /// The ASiC manifest of `parts`, deterministic so that the receiver can rebuild and compare it.
     static func manifest(for parts: [MultipartMessage.Part]) -> [UInt8] {
-        var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml += #"<asic:ASiCManifest xmlns:asic="http://uri.etsi.org/02918/v1.2.1#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"# + "\n"
-        xml += #"  <asic:SigReference URI="META-INF/signature.p7s" MimeType="application/pkcs7-signature"/>"# + "\n"
+        // Built as bytes: both sides rebuild it for every message, so it stays off String concatenation.
+        var xml: [UInt8] = []
+        xml.reserveCapacity(manifestHead.count + parts.count * 320 + manifestTail.count)
+        xml += manifestHead
         for (index, part) in parts.enumerated() {
-            let digest = Data(DigestAlgorithm.sha512.hash(part.body)).base64EncodedString()
-            xml += #"  <asic:DataObjectReference URI="\#(fileName(part.contentType, index: index))" MimeType="\#(part.contentType.htmlEscaped)">"# + "\n"
-            xml += #"    <ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha512"/>"# + "\n"
-            xml += "    <ds:DigestValue>\(digest)</ds:DigestValue>\n"
-            xml += "  </asic:DataObjectReference>\n"
+            xml += #"  <asic:DataObjectReference URI=""#.utf8
+            xml += fileName(part.contentType, index: index).utf8
+            xml += #"" MimeType=""#.utf8
+            xml += part.contentType.htmlEscaped.utf8
+            xml += "\">\n    <ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha512\"/>\n    <ds:DigestValue>".utf8
+            xml += Data(DigestAlgorithm.sha512.hash(part.body)).base64EncodedString().utf8
+            xml += "</ds:DigestValue>\n  </asic:DataObjectReference>\n".utf8
         }
-        xml += "</asic:ASiCManifest>\n"
-        return Array(xml.utf8)
+        xml += manifestTail
+        return xml
     }
+
+    private static let manifestHead = Array(
+        (#"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+            + #"<asic:ASiCManifest xmlns:asic="http://uri.etsi.org/02918/v1.2.1#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">"# + "\n"
+            + #"  <asic:SigReference URI="META-INF/signature.p7s" MimeType="application/pkcs7-signature"/>"# + "\n").utf8)
+    private static let manifestTail = Array("</asic:ASiCManifest>\n".utf8)
 
     /// The manifest and signature of a sealed message (its last two parts).
     public static func proof(of message: MultipartMessage) -> (manifest: [UInt8], signature: [UInt8]) {

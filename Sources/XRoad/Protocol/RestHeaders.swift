@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 /// Which headers an X-Road REST exchange passes, adds and removes (PR-REST §4.3, `RestMessage` and
 /// `RestRequest` / `RestResponse` in the implementation).
@@ -23,6 +24,6 @@ public enum RestHeaders {
     /// The value of the last occurrence of `name`: PR-REST §4.3 says a repeated `X-Road-Client` counts once,
     /// the last one.
     public static func last(_ name: String, in headers: [(name: String, value: String)]) -> String? {
-        headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.last { ASCIIText.equalIgnoringCase($0.name, name) }?.value
     }
 }

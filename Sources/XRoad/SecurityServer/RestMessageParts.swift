@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 /// The REST request and response as they travel between security servers, in the `x-road-rest-request`
 /// and `x-road-rest-response` parts: a first line, then `name:value` header lines, CRLF-terminated. The
@@ -28,10 +29,10 @@ public struct RestRequestPart: Sendable, Equatable {
         RequestHash.headerPart(method: method, rawPathAndQuery: target, headers: headers.map { ($0.name, $0.value) })
     }
 
-    public func value(_ name: String) -> String? { headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+    public func value(_ name: String) -> String? { headers.last { ASCIIText.equalIgnoringCase($0.name, name) }?.value }
 
     public static func parse(_ bytes: [UInt8]) -> RestRequestPart? {
-        let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
+        let lines = ASCIIText.crlfLines(bytes)
         guard lines.count >= 3, lines.last == "", !lines[0].isEmpty, lines[1].hasPrefix("/") else { return nil }
         let headers = lines[2..<(lines.count - 1)].compactMap(Self.header)
         guard headers.count == lines.count - 3 else { return nil }
@@ -60,10 +61,10 @@ public struct RestResponsePart: Sendable, Equatable {
         return Array(text.utf8)
     }
 
-    public func value(_ name: String) -> String? { headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+    public func value(_ name: String) -> String? { headers.last { ASCIIText.equalIgnoringCase($0.name, name) }?.value }
 
     public static func parse(_ bytes: [UInt8]) -> RestResponsePart? {
-        let lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\r\n")
+        let lines = ASCIIText.crlfLines(bytes)
         guard lines.count >= 2, lines.last == "", let status = Int(lines[0]), (100...599).contains(status) else { return nil }
         let headers = lines[1..<(lines.count - 1)].compactMap(RestRequestPart.header)
         guard headers.count == lines.count - 2 else { return nil }
