@@ -22,6 +22,11 @@ public final class AgrementService: Sendable {
     let webhookEndpoint = Mutex<(id: String, secret: String)?>(nil)
     /// Requests an agent is deciding right now: a second click waits for nothing and gets a 409.
     let deciding = Mutex<Set<String>>([])
+    /// Requests whose fee payment is being created right now: a second click gets a 409, not a second payment.
+    let paying = Mutex<Set<String>>([])
+    /// Whether the webhook endpoint is being registered with the PNPE (once at a time: each registration
+    /// makes a new secret).
+    let registeringEndpoint = Mutex(false)
 
     public init(configuration: AgrementConfiguration, clock: any SandboxClock = SystemClock(), logger: Logger) throws {
         self.configuration = configuration
@@ -75,7 +80,7 @@ public final class AgrementService: Sendable {
         let document = StoredDocument(
             code: code, filename: name, size: bytes.count, sha256: Hex.encode(Array(SHA256.hash(data: bytes)), uppercase: false), uploadedAt: clock.now())
         try store.putDocument(
-            document, bytes: bytes, applicationID: id, audit: AuditEntry(at: document.uploadedAt, actor: "applicant", action: "document", detail: "\(code) sha256=\(document.sha256)"))
+            document, bytes: bytes, applicationID: id, requireEditable: { try Self.require(Workflow.next(.edit, from: $0)) }, audit: AuditEntry(at: document.uploadedAt, actor: "applicant", action: "document", detail: "\(code) sha256=\(document.sha256)"))
         return document
     }
 
@@ -101,6 +106,10 @@ public final class AgrementService: Sendable {
                 application.number = Application.fileNumber(year: year, sequence: try ApplicationStore.nextSequence(year: year, tx))
             }
             let resubmission = application.status == .sendBack
+            // The applicant may have changed the company or the representative while the file was sent
+            // back: the last results no longer describe it, and an agent must not approve on them.
+            try tx.execute("DELETE FROM checks WHERE application_id = ?", [.text(id)])
+            application.companyName = nil
             application.status = next
             application.submittedAt = now
             application.updatedAt = now
@@ -184,8 +193,8 @@ public struct Dossier: Sendable {
     public let audit: [AuditEntry]
     public let messages: [OutboxMessage]
 
-    public var feePaid: Bool { payments.contains(where: \.isPaid) }
-    public var checksPassed: Bool { checks.count == RegistryCheck.Kind.allCases.count && checks.allSatisfy { $0.outcome == .passed } }
-    public var readiness: Workflow.Readiness { .init(checksPassed: checksPassed, feePaid: feePaid) }
+    public var readiness: Workflow.Readiness { .init(checks: checks, payments: payments) }
+    public var feePaid: Bool { readiness.feePaid }
+    public var checksPassed: Bool { readiness.checksPassed }
     public var openPayment: FeePayment? { payments.last(where: \.isOpen) }
 }

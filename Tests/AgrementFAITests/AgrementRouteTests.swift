@@ -110,9 +110,23 @@ struct AgrementRouteTests {
             #expect(try await client.execute(uri: decision, method: .post, headers: agent, body: ByteBuffer(string: #"{"action":"send_back","reason":"bis"}"#)).status == .conflict)
             #expect(try await client.execute(uri: base + "/checks/retry", method: .post).status == .conflict)
 
+            // Resubmitted: the last round's results (and the company they named) are gone before the new
+            // checks run, so an agent never approves on them.
+            try service.store.update(id) { application, _ in
+                application.companyName = "ANCIENNE SOCIETE SARL"
+                return AuditEntry(at: Date(), actor: "test", action: "company", detail: "")
+            }
+            let resubmitted = try await client.execute(uri: base + "/submit", method: .post)
+            #expect(resubmitted.status == .ok)
+            #expect((try object(resubmitted.body)["companyName"] as? String) == nil)
+            #expect(try service.dossier(id).application.companyName == nil)
+            let late = try await client.execute(uri: base + "/documents/statutes", method: .put, headers: Self.pdf, body: ByteBuffer(string: "%PDF-1.4\n%%EOF\n"))
+            #expect(late.status == .conflict)
+            #expect(try await client.execute(uri: decision, method: .post, headers: agent, body: ByteBuffer(string: #"{"action":"send_back","reason":"Extrait RCCM illisible"}"#)).status == .ok)
+
             // What happened, in order, and what the applicant was told.
             let audit = try service.dossier(id).audit.map(\.action)
-            #expect(audit.first == "created" && audit.contains("submitted") && audit.contains("checks") && audit.last == "send_back")
+            #expect(audit.first == "created" && audit.contains("submitted") && audit.contains("resubmitted") && audit.last == "send_back")
             let messages = try service.outbox().map(\.subject)
             #expect(messages.contains { $0.contains("reçue") } && messages.contains { $0.contains("à compléter") })
 
@@ -140,6 +154,22 @@ struct AgrementRouteTests {
             #expect(first.status == .ok && String(buffer: first.body).contains("ignored"))
             let again = try await client.execute(uri: "/webhooks/pnpe", method: .post, headers: signed("whsec_demo"), body: ByteBuffer(string: body))
             #expect(again.status == .ok && String(buffer: again.body).contains("duplicate"))
+        }
+    }
+
+    /// Before the first payment registered the endpoint there is no secret: the delivery is refused with a
+    /// 503 that says so (the PNPE delivers again), not with a misleading "signature mismatch".
+    @Test func aWebhookBeforeAnyEndpointIsRegistered() async throws {
+        let app = Application(router: AgrementRouter.build(service: service, logger: Self.logger))
+        let body = #"{"id":"evt_1","type":"payment.succeeded","data":{"object":{"id":"pay_1"}}}"#
+        let headers: HTTPFields = [
+            .contentType: "application/json",
+            HTTPField.Name("PNPE-Signature")!: WebhookVerifier.header(secret: "whsec_any", timestamp: Int64(Date().timeIntervalSince1970), body: Array(body.utf8)),
+        ]
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: "/webhooks/pnpe", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(response.status == .serviceUnavailable)
+            #expect(String(buffer: response.body).contains("webhook-not-registered"))
         }
     }
 

@@ -39,8 +39,9 @@ extension AgrementService {
                 kind: kind, application: dossier.application, definition: definition, payment: dossier.payments.last(where: \.isPaid), agent: agent,
                 reason: reason, at: now)
             let decision = try await seal(document, kind: kind, application: dossier.application, at: now)
-            decided = try store.putDecision(decision, applicationID: id) { application, _ in
-                application.status = try Self.require(Workflow.next(action, from: application.status, readiness: dossier.readiness))
+            decided = try store.putDecision(decision, applicationID: id) { application, tx in
+                let readiness = try ApplicationStore.readiness(id, tx)
+                application.status = try Self.require(Workflow.next(action, from: application.status, readiness: readiness))
                 application.reason = reason
                 application.updatedAt = now
                 application.decidedAt = now

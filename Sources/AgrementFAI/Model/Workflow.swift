@@ -57,6 +57,14 @@ public enum Workflow {
             self.checksPassed = checksPassed
             self.feePaid = feePaid
         }
+
+        /// From a file's stored facts: every kind of check passed (one result per kind), and a payment succeeded.
+        public init(checks: [RegistryCheck], payments: [FeePayment]) {
+            let passed = Set(checks.filter { $0.outcome == .passed }.map(\.kind))
+            self.init(
+                checksPassed: checks.count == RegistryCheck.Kind.allCases.count && passed.count == checks.count,
+                feePaid: payments.contains(where: \.isPaid))
+        }
     }
 
     /// The status after `action`, or why it is refused.

@@ -68,7 +68,9 @@ enum DossierSections {
         if !dossier.payments.isEmpty {
             html += "<table><tr><th>PNPE</th><th>\(t("Référence", "Reference"))</th><th>\(t("Statut", "Status"))</th><th>\(t("Confirmé par", "Confirmed by"))</th></tr>"
             for payment in dossier.payments {
-                html += "<tr><td><code>\(payment.paymentID)</code></td><td>\(payment.merchantReference.htmlEscaped)</td><td class=\"\(payment.status)\">\(payment.status)\(payment.failureCode.map { " (\($0))" } ?? "")</td><td>\(payment.confirmedBy)</td></tr>"
+                // Every field came from the PNPE's answers: escaped like any outside text.
+                let status = payment.status.htmlEscaped
+                html += "<tr><td><code>\(payment.paymentID.htmlEscaped)</code></td><td>\(payment.merchantReference.htmlEscaped)</td><td class=\"\(status)\">\(status)\(payment.failureCode.map { " (\($0.htmlEscaped))" } ?? "")</td><td>\(payment.confirmedBy.htmlEscaped)</td></tr>"
             }
             html += "</table>"
         }

@@ -10,6 +10,10 @@ import Synchronization
 extension AgrementService {
     /// Creates a payment for the fee (or returns the one still open) and gives its checkout URL.
     public func startPayment(_ id: String) async throws -> FeePayment {
+        guard paying.withLock({ $0.insert(id).inserted }) else {
+            throw Problem.conflict(detail: "a payment for this request is being created; reload the page in a moment")
+        }
+        defer { _ = paying.withLock { $0.remove(id) } }
         let dossier = try dossier(id)
         try Self.require(Workflow.next(.pay, from: dossier.application.status, readiness: dossier.readiness))
         if let open = dossier.openPayment {
@@ -60,7 +64,8 @@ extension AgrementService {
         }
         if let application = try store.application(stored.applicationID) {
             if updated.isPaid { notifier.feePaid(application, payment: updated) }
-            if !updated.isPaid && !updated.isOpen { notifier.paymentFailed(application, payment: updated) }
+            // A refund is not a failed payment: only these ask the applicant to pay again.
+            if ["failed", "expired", "canceled"].contains(updated.status) { notifier.paymentFailed(application, payment: updated) }
         }
         return updated
     }
@@ -93,13 +98,15 @@ extension AgrementService {
         /// Signed by the PNPE, but about a payment that is not ours (another e-service of the merchant).
         case ignored
         case refused(WebhookVerifier.Verdict)
+        /// No endpoint secret is stored yet (it is registered at the first payment): nothing can be verified.
+        case notRegistered
     }
 
     /// A delivery to `/webhooks/pnpe`: verified on the raw body, deduplicated by event id, then the payment
     /// is read again from the PNPE (events may arrive twice or out of order; the API is the truth).
     /// Throws when the PNPE cannot be asked: the 5xx makes it deliver again later.
     public func receiveWebhook(body: [UInt8], signature: String?) async throws -> WebhookOutcome {
-        guard let secret = try storedEndpoint()?.secret else { return .refused(.signatureMismatch) }
+        guard let secret = try storedEndpoint()?.secret else { return .notRegistered }
         let verdict = WebhookVerifier.verify(header: signature, body: body, secret: secret, now: Date())
         guard verdict == .valid else { return .refused(verdict) }
         struct Event: Decodable {
@@ -128,6 +135,10 @@ extension AgrementService {
     /// PNPE forgot it (a reset), registers again. A failure is only logged: polling still confirms payments.
     func ensureWebhookEndpoint() async {
         if webhookEndpoint.withLock({ $0 }) != nil { return }
+        // Another payment is registering it: this one is confirmed by the webhook if it is ready in time,
+        // else by polling.
+        guard registeringEndpoint.withLock({ registering in defer { registering = true }; return !registering }) else { return }
+        defer { registeringEndpoint.withLock { $0 = false } }
         let url = "\(configuration.webhookBaseURL)/webhooks/pnpe"
         do {
             if let stored = try storedEndpoint(), stored.url == url, try await pnpe.endpoint(stored.id) != nil {

@@ -19,6 +19,10 @@ struct WebhookRoute {
         switch outcome {
         case .refused(let verdict):
             throw Problem.badRequest(field: "PNPE-Signature", detail: verdict.explanation)
+        case .notRegistered:
+            throw Problem(
+                status: .serviceUnavailable, slug: "webhook-not-registered", title: "No webhook endpoint registered yet",
+                detail: "this e-service registers its PNPE webhook endpoint at the first payment and has no secret to verify with yet; the PNPE will deliver again")
         case .accepted: return try JSONResponse.make(["received": "accepted"])
         case .duplicate: return try JSONResponse.make(["received": "duplicate"])
         case .ignored: return try JSONResponse.make(["received": "ignored"])

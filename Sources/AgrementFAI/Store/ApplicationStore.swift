@@ -67,8 +67,16 @@ final class ApplicationStore: Sendable {
 
     // MARK: Documents
 
-    func putDocument(_ document: StoredDocument, bytes: [UInt8], applicationID: String, audit: AuditEntry) throws {
+    /// - Parameter requireEditable: refuses (throws) when the request's status, read in the same
+    ///   transaction, does not allow a change: a submission cannot slip in between check and write.
+    func putDocument(
+        _ document: StoredDocument, bytes: [UInt8], applicationID: String, requireEditable: (FileStatus) throws -> Void, audit: AuditEntry
+    ) throws {
         try database.transaction { tx in
+            guard let row = try tx.queryOne("SELECT status FROM applications WHERE id = ?", [.text(applicationID)]),
+                let status = FileStatus(rawValue: try row.string("status"))
+            else { throw Problem.notFound(what: "request", id: applicationID) }
+            try requireEditable(status)
             try tx.execute(
                 "INSERT INTO documents (application_id, code, body, bytes) VALUES (?, ?, ?, ?) ON CONFLICT (application_id, code) DO UPDATE SET body = excluded.body, bytes = excluded.bytes",
                 [.text(applicationID), .text(document.code), .text(try StoredJSON.encode(document)), .blob(bytes)])
@@ -175,6 +183,16 @@ final class ApplicationStore: Sendable {
                 [.text(applicationID), .text(try StoredJSON.encode(decision)), .blob(decision.json), .blob(decision.signature)])
             return try change(&application, tx)
         }
+    }
+
+    /// Checks passed and fee paid, read inside a transaction: a decision is re-checked there, after the
+    /// PKI has sealed it, in case a check was run again or a payment refunded meanwhile.
+    static func readiness(_ applicationID: String, _ tx: Transaction) throws -> Workflow.Readiness {
+        let checks = try tx.query("SELECT body FROM checks WHERE application_id = ?", [.text(applicationID)])
+            .map { try StoredJSON.decode(RegistryCheck.self, try $0.string("body")) }
+        let payments = try tx.query("SELECT body FROM payments WHERE application_id = ?", [.text(applicationID)])
+            .map { try StoredJSON.decode(FeePayment.self, try $0.string("body")) }
+        return Workflow.Readiness(checks: checks, payments: payments)
     }
 
     func decision(_ applicationID: String) throws -> Decision? {
