@@ -21,6 +21,9 @@ public struct PNPEError: Error, Sendable, CustomStringConvertible {
     /// More members of the error object, such as `existing_payment_id`.
     public var extra: [String: String] = [:]
     public var headers: HTTPFields = [:]
+    /// Set when the request already changed something before failing (a payment created, then its collect
+    /// refused): its Idempotency-Key must keep this outcome, or a retry would do it all again.
+    public var afterSideEffects = false
 
     public init(
         _ status: HTTPResponse.Status, _ kind: Kind = .invalidRequest, code: String, message: String, param: String? = nil,

@@ -50,7 +50,11 @@ struct CreatePaymentInput: Sendable {
         expiresIn = try body.integer("expires_in", in: 60...604_800) ?? 900
         metadata = try body.metadata("metadata") ?? [:]
         if let collect = try body.object("collect", allowed: CollectInput.fields) {
-            self.collect = try CollectInput(collect)
+            let input = try CollectInput(collect)
+            guard methods.contains(input.method) else {
+                throw PNPEError.invalid("collect.method", "\(input.method.rawValue) is not among the payment's methods (\(methods.map(\.rawValue).joined(separator: ", ")))")
+            }
+            self.collect = input
         }
     }
 }

@@ -194,10 +194,12 @@ extension PaymentPlatform {
             return payment
         }
         if scenario.collect == .payerNotFound {
-            throw PNPEError(
+            var error = PNPEError(
                 .badRequest, code: "payer_not_found",
                 message: "msisdn: \(input.msisdn.value) has no \(input.method.displayName) wallet (test scenario payer_not_found); the payment \(updated.id) failed",
                 param: "msisdn", extra: ["payment_id": updated.id])
+            error.afterSideEffects = true
+            throw error
         }
         return updated
     }

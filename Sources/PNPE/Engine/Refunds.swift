@@ -47,9 +47,7 @@ extension PaymentPlatform {
                     message: "payment \(payment.id) is \(payment.status.rawValue); only succeeded or partially refunded payments can be refunded",
                     param: "id", extra: ["status": payment.status.rawValue])
             }
-            let pending = try tx.queryOne(
-                "SELECT COALESCE(SUM(amount), 0) AS total FROM refunds WHERE payment_id = ? AND status = 'pending'", [.text(payment.id)])?.int("total") ?? 0
-            let refundable = payment.refundable - pending
+            let refundable = payment.refundable - (try pendingRefunds(tx, paymentID: payment.id))
             let value = amount ?? refundable
             guard value >= 1, value <= refundable else {
                 throw PNPEError(
@@ -78,8 +76,23 @@ extension PaymentPlatform {
         }
     }
 
+    /// What refunds still pending will take from a payment.
+    private func pendingRefunds(_ tx: Transaction, paymentID: String) throws -> Int64 {
+        try tx.queryOne("SELECT COALESCE(SUM(amount), 0) AS total FROM refunds WHERE payment_id = ? AND status = 'pending'", [.text(paymentID)])?.int("total") ?? 0
+    }
+
     private func complete(_ tx: Transaction, _ refund: inout Refund, merchant: Merchant, now: Date, emitted: inout Emitted) throws {
         var payment = try self.payment(tx, id: refund.paymentID, merchantID: merchant.id)
+        guard refund.amount <= payment.refundable else {
+            // Something else took the money back first (a provider's reversal): this refund cannot happen,
+            // and it must not stay pending for ever nor push the refunded total past the amount.
+            refund.status = "failed"
+            refund.failureCode = "amount_exceeds_refundable"
+            refund.updatedAt = now
+            try saveRefund(tx, refund)
+            try emit(tx, merchant: merchant, type: "refund.failed", objectID: refund.id, object: refund, previous: ["status": "pending"], facts: facts(payment), now: now, emitted: &emitted)
+            return
+        }
         refund.status = "succeeded"
         refund.updatedAt = now
         try saveRefund(tx, refund)
@@ -95,8 +108,11 @@ extension PaymentPlatform {
             let now = try self.now(merchant)
             var payment = try self.payment(tx, id: paymentID, merchantID: merchant.id)
             guard payment.status == .succeeded || payment.status == .partiallyRefunded else { return }
+            // The operator takes back what no pending refund is already returning.
+            let reversed = payment.refundable - (try pendingRefunds(tx, paymentID: payment.id))
+            guard reversed >= 1 else { return }
             var refund = Refund(
-                id: Identifier.random(prefix: "re", bytes: 10), paymentID: payment.id, merchantID: merchant.id, amount: payment.refundable,
+                id: Identifier.random(prefix: "re", bytes: 10), paymentID: payment.id, merchantID: merchant.id, amount: reversed,
                 status: "pending", reason: "reversed_by_provider", createdAt: now, updatedAt: now)
             try tx.execute(
                 "INSERT INTO refunds (id, merchant_id, payment_id, status, amount, body) VALUES (?, ?, ?, ?, ?, ?)",

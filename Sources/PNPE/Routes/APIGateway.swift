@@ -55,7 +55,7 @@ struct APIGateway: Sendable {
                 let result = try await execute(call, operation, handler)
                 try platform.finishIdempotent(merchantID: merchant.id, key: key, result: result)
                 return result.response()
-            } catch let error as PNPEError where error.status == .badRequest || error.status == .unauthorized {
+            } catch let error as PNPEError where (error.status == .badRequest || error.status == .unauthorized) && !error.afterSideEffects {
                 // Validation failed before anything happened: the key stays free.
                 platform.releaseIdempotent(merchantID: merchant.id, key: key)
                 throw error

@@ -38,8 +38,15 @@ struct PaymentRoutes {
         let override = try Self.scenarioOverride(call)
         var payment = try platform.createPayment(merchant: call.merchant, input: input)
         guard let collect = input.collect else { return try .json(payment, status: .created) }
-        let forced = try Self.forcedOutcome(call, payment: payment, input: collect)
-        payment = try await platform.collect(merchant: call.merchant, paymentID: payment.id, input: collect, override: override, forced: forced)
+        do {
+            let forced = try Self.forcedOutcome(call, payment: payment, input: collect)
+            payment = try await platform.collect(merchant: call.merchant, paymentID: payment.id, input: collect, override: override, forced: forced)
+        } catch var error as PNPEError {
+            // The payment exists: say which, and keep this outcome for the Idempotency-Key.
+            error.afterSideEffects = true
+            error.extra["payment_id"] = payment.id
+            throw error
+        }
         return try .json(payment, status: .accepted)
     }
 
@@ -61,7 +68,13 @@ struct PaymentRoutes {
 
     /// An RFC 3339 time or Unix seconds.
     static func time(_ text: String, param: String) throws -> Date {
-        if let seconds = Int64(text) { return Date(timeIntervalSince1970: Double(seconds)) }
+        if let seconds = Int64(text) {
+            // Years 1 to 9999, like RFC 3339: past them a time cannot even be stored in milliseconds.
+            guard (-62_135_596_800...253_402_300_799).contains(seconds) else {
+                throw PNPEError.invalid(param, "\(text) is not a Unix time between the years 1 and 9999")
+            }
+            return Date(timeIntervalSince1970: Double(seconds))
+        }
         if let date = ISO8601DateFormatter().date(from: text) { return date }
         throw PNPEError.invalid(param, "must be an RFC 3339 time (2025-01-06T10:00:00Z) or Unix seconds")
     }

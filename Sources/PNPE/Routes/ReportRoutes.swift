@@ -18,7 +18,10 @@ struct ReportRoutes {
 
     /// A `YYYY-MM-DD` day, as a UTC midnight.
     static func day(_ text: String, param: String) throws -> Date {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
+        // Exactly four, two and two digits: `Int` would also take signs, and a dropped part would shift the rest.
+        let fields = text.split(separator: "-", omittingEmptySubsequences: false)
+        let digitsOnly = fields.map(\.count) == [4, 2, 2] && fields.allSatisfy { $0.utf8.allSatisfy { (48...57).contains($0) } }
+        let parts = digitsOnly ? fields.compactMap { Int($0) } : []
         guard text.count == 10, parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]), let date = DateComponents(calendar: PaymentPlatform.utcCalendar, year: parts[0], month: parts[1], day: parts[2]).date,
             PaymentPlatform.utcCalendar.component(.day, from: date) == parts[2]
         else { throw PNPEError.invalid(param, "must be a day as YYYY-MM-DD, e.g. 2025-01-06") }

@@ -42,7 +42,13 @@ enum PNPEJSON {
 
 extension Date {
     /// Milliseconds since 1970, the unit of every time column.
-    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// Saturated at the ends of Int64 rather than trapping: inputs are bounded before they get here, this
+    /// is the last guard.
+    var milliseconds: Int64 {
+        let value = (timeIntervalSince1970 * 1000).rounded(.down)
+        guard value.isFinite else { return value > 0 ? .max : .min }
+        return value >= 9.2e18 ? .max : value <= -9.2e18 ? .min : Int64(value)
+    }
     init(milliseconds: Int64) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
     /// Whole seconds: stored and returned times have no fractions, so a value read back equals the one written.
     var wholeSeconds: Date { Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down)) }

@@ -32,7 +32,7 @@ extension PaymentPlatform {
             report.explanation = "The header has no t=<unix seconds>. The PNPE-Signature header looks like t=1736157607,v1=<hex>; pass it whole."
             return report
         }
-        let age = Int64(realNow.timeIntervalSince1970) - timestamp
+        let age = WebhookSignature.age(of: timestamp, now: realNow)
         report.ageSeconds = age
         guard !signatures.isEmpty else {
             report.diagnosis = "missing_signature"

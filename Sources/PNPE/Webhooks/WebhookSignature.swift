@@ -25,10 +25,17 @@ public enum WebhookSignature {
     /// The parts of a header: its timestamp and its `v1` values (other schemes are ignored).
     public static func parse(_ header: String) -> (timestamp: Int64?, signatures: [String]) { SignatureHeader.parse(header) }
 
+    /// Seconds from `timestamp` to `now`, saturated: a hostile `t=` (say Int64.min) must not overflow.
+    static func age(of timestamp: Int64, now: Date) -> Int64 {
+        let (difference, overflow) = Int64(now.timeIntervalSince1970).subtractingReportingOverflow(timestamp)
+        guard !overflow, difference != .min else { return timestamp < 0 ? .max : -.max }
+        return difference
+    }
+
     /// Verifies as a receiver should: timestamp within tolerance, one `v1` matching in constant time.
     public static func verify(header: String, body: [UInt8], secret: String, now: Date, tolerance: Int64 = toleranceSeconds) -> Bool {
         let (timestamp, signatures) = parse(header)
-        guard let timestamp, abs(Int64(now.timeIntervalSince1970) - timestamp) <= tolerance else { return false }
+        guard let timestamp, abs(age(of: timestamp, now: now)) <= tolerance else { return false }
         let expected = mac(secret: secret, timestamp: timestamp, body: body)
         return signatures.contains { HMAC.isEqual(Hex.decode($0) ?? [], expected) }
     }
