@@ -46,6 +46,25 @@ import Testing
         #expect(attempts.first?["outcome"] == .string("succeeded"))
     }
 
+    @Test func theDeliveryLogPagesWithItsCursor() async throws {
+        let pnpe = try await PNPEFixture()
+        let receiver = try await WebhookReceiver()
+        defer { Task { await pnpe.stop(); await receiver.stop() } }
+        let endpoint = try await pnpe.register(receiver, events: ["payment.created"])
+        for _ in 0..<3 { _ = try await pnpe.createPayment() }
+        try await PNPEFixture.waitUntil { receiver.deliveries.count == 3 }
+        let path = "/v1/webhook_endpoints/\(endpoint)/deliveries"
+        let first = try await pnpe.call(.GET, path + "?limit=2")
+        guard case .array(let page)? = first["data"], case .string(let last)? = page.last?["id"] else { throw TestFailure("no page") }
+        #expect(page.count == 2 && first["has_more"] == .bool(true))
+        let rest = try await pnpe.call(.GET, path + "?limit=2&starting_after=\(last)")
+        guard case .array(let tail)? = rest["data"] else { throw TestFailure("no second page") }
+        #expect(tail.count == 1 && rest["has_more"] == .bool(false))
+        #expect(!page.contains { $0["id"] == tail.first?["id"] })
+        let unknown = try await pnpe.call(.GET, path + "?starting_after=dlv_unknown")
+        #expect(unknown.status == 404 && unknown.errorParam == "starting_after")
+    }
+
     @Test func retriesFollowTheScheduleOnTheVirtualClock() async throws {
         let pnpe = try await PNPEFixture()
         let receiver = try await WebhookReceiver { _ in 500 }

@@ -112,9 +112,11 @@ struct WebhookRoutes {
 
     @Sendable func endpointDeliveries(_ call: APICall) async throws -> APIResult {
         let endpoint = try platform.webhookEndpoint(platform.database, id: try call.parameter("id"), merchantID: call.merchant.id)
-        let (limit, _) = try call.page()
-        let deliveries = try platform.deliveries(merchantID: call.merchant.id, endpointID: endpoint.id, eventID: call.query("event_id"), status: try Self.deliveryStatus(call), limit: limit)
-        return try .json(ListPage(data: deliveries, hasMore: false, url: "/v1/webhook_endpoints/\(endpoint.id)/deliveries"))
+        let (limit, cursor) = try call.page()
+        let (deliveries, hasMore) = try platform.deliveries(
+            merchantID: call.merchant.id, endpointID: endpoint.id, eventID: call.query("event_id"), status: try Self.deliveryStatus(call), limit: limit,
+            startingAfter: cursor)
+        return try .json(ListPage(data: deliveries, hasMore: hasMore, url: "/v1/webhook_endpoints/\(endpoint.id)/deliveries"))
     }
 
     @Sendable func delivery(_ call: APICall) async throws -> APIResult {

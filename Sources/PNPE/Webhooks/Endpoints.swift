@@ -118,7 +118,10 @@ extension PaymentPlatform {
         return try PNPEJSON.decode(Delivery.self, try row.string("body"))
     }
 
-    func deliveries(merchantID: String, endpointID: String?, eventID: String?, status: String?, limit: Int) throws -> [Delivery] {
+    /// Newest first, `limit` of them after the delivery `startingAfter`, and whether more follow.
+    func deliveries(
+        merchantID: String, endpointID: String?, eventID: String?, status: String?, limit: Int, startingAfter: String? = nil
+    ) throws -> (deliveries: [Delivery], hasMore: Bool) {
         var sql = "SELECT body FROM deliveries WHERE merchant_id = ?"
         var bindings: [SQLValue] = [.text(merchantID)]
         if let endpointID {
@@ -133,8 +136,16 @@ extension PaymentPlatform {
             sql += " AND status = ?"
             bindings.append(.text(status))
         }
+        if let startingAfter {
+            guard let cursor = try database.queryOne("SELECT seq FROM deliveries WHERE id = ? AND merchant_id = ?", [.text(startingAfter), .text(merchantID)]) else {
+                throw PNPEError.notFound("delivery", startingAfter, param: "starting_after")
+            }
+            sql += " AND seq < ?"
+            bindings.append(.integer(try cursor.int("seq")))
+        }
         sql += " ORDER BY seq DESC LIMIT ?"
-        bindings.append(.integer(Int64(limit)))
-        return try database.query(sql, bindings).map { try PNPEJSON.decode(Delivery.self, try $0.string("body")) }
+        bindings.append(.integer(Int64(limit) + 1))
+        let deliveries = try database.query(sql, bindings).map { try PNPEJSON.decode(Delivery.self, try $0.string("body")) }
+        return (Array(deliveries.prefix(limit)), deliveries.count > limit)
     }
 }
