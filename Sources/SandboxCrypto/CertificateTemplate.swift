@@ -126,15 +126,15 @@ extension Certificate {
         if !template.policies.isEmpty {
             var sections: [String] = []
             var references: [String] = []
+            // Always as config sections: OpenSSL's certificatePolicies parser wants a config database even
+            // for a bare OID, and failed with "no config database" when a template had no CPS.
             for (index, policy) in template.policies.enumerated() {
-                if let cps = policy.cpsURI {
-                    sections.append("[policy\(index)]\npolicyIdentifier = \(policy.oid)\nCPS.1 = \"\(cps)\"\n")
-                    references.append("@policy\(index)")
-                } else {
-                    references.append(policy.oid)
-                }
+                var section = "[policy\(index)]\npolicyIdentifier = \(policy.oid)\n"
+                if let cps = policy.cpsURI { section += "CPS.1 = \"\(cps)\"\n" }
+                sections.append(section)
+                references.append("@policy\(index)")
             }
-            lines.append(("certificatePolicies", references.joined(separator: ","), sections.isEmpty ? nil : sections.joined()))
+            lines.append(("certificatePolicies", references.joined(separator: ","), sections.joined()))
         }
         if template.ocspNoCheck { lines.append(("noCheck", "ignored", nil)) }
         return lines

@@ -5,7 +5,7 @@ import Testing
 @Suite("Access rights: endpoint globs and path normalisation")
 struct AccessRightsTests {
     @Test(arguments: [
-        ("/v1/../admin", "/admin"), ("/v1/%2e%2e/admin", "/admin"), ("/v1/%2E%2E/%2e/x", "/x"), ("/../../etc/passwd", "/etc/passwd"),
+        ("/v1/../admin", "/admin"), ("/v1/%2e%2e/admin", "/admin"), ("/v1/%2E%2E/%2e/x", "/x"),
         ("/v1/a%2Fb", "/v1/a/b"), ("/v1/./x/", "/v1/x/"), ("", "/"), ("/v1/..", "/"), ("/pet/42", "/pet/42"),
     ])
     func normalisation(raw: String, normalized: String) {
@@ -15,6 +15,11 @@ struct AccessRightsTests {
     @Test func undecodablePathsAreRefused() {
         #expect(RequestPath.normalize("/v1/%zz") == nil)
         #expect(RequestPath.normalize("/v1/%00") == nil)
+        // Above the root, or with a fragment the HTTP client would cut off before the backend: no right covers them.
+        #expect(RequestPath.normalize("/../../etc/passwd") == nil)
+        #expect(RequestPath.normalize("/v1/%2e%2e/%2E%2E/x") == nil)
+        #expect(RequestPath.normalize("/companies/anything#/..") == nil)
+        #expect(RequestPath.normalize("/v1/a%23b") == "/v1/a#b")
     }
 
     @Test(arguments: [
@@ -38,8 +43,9 @@ struct AccessRightsTests {
     @Test func traversalCannotEscapeAnEndpointRight() throws {
         let right = try EndpointPattern(method: "GET", path: "/v1/**")
         for raw in ["/v1/../admin", "/v1/%2e%2e/admin", "/v1/%2E%2e/%2e%2E/admin"] {
-            let normalized = try #require(RequestPath.normalize(raw))
-            #expect(!right.matches(method: "GET", normalizedPath: normalized), "\(raw) → \(normalized)")
+            // nil (a `..` above the root) matches no right either.
+            let normalized = RequestPath.normalize(raw)
+            #expect(normalized.map { right.matches(method: "GET", normalizedPath: $0) } != true, "\(raw) → \(normalized ?? "nil")")
         }
     }
 

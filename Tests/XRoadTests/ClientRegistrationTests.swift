@@ -199,6 +199,9 @@ struct CentralServerTests {
         #expect(throws: CentralServer.RequestError.self) { try central.register(lab, name: nil, on: "ss-arcep") }
         let trainee = try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP/LAB")
         #expect(throws: CentralServer.RequestError.self) { try central.register(trainee, name: nil, on: "ss-nowhere") }
+        // Published for good and parsed by every server: a forbidden character never gets in.
+        let colon = XRoadClientID(instance: "BJ-SANDBOX", memberClass: "GOV", memberCode: "ARCEP", subsystemCode: "A:B")
+        #expect(throws: CentralServer.RequestError.self) { try central.register(colon, name: nil, on: "ss-arcep") }
         #expect(try central.register(trainee, name: "Labo", on: "ss-arcep") == 1)
 
         let reopened = try CentralServer(url: directory.file("central.sqlite"), topology: topology)

@@ -65,6 +65,19 @@ struct ProtocolTests {
         #expect(RestHeaders.last("x-road-client", in: headers) == "A/B/C/E")
     }
 
+    /// What a provider passes to its backend from a signed part: only valid fields (a non-ASCII name once
+    /// trapped in NIO and took the process down).
+    @Test func fieldsForwardedToTheBackend() {
+        #expect(RestHeaders.isForwardableField(name: "X-Road-Client", value: "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI"))
+        #expect(RestHeaders.isForwardableField(name: "Accept", value: "application/json; q=0.9"))
+        #expect(!RestHeaders.isForwardableField(name: "Ä", value: "1"))
+        #expect(!RestHeaders.isForwardableField(name: "X Y", value: "1"))
+        #expect(!RestHeaders.isForwardableField(name: "", value: "1"))
+        #expect(!RestHeaders.isForwardableField(name: "X-Injected", value: "a\r\nHost: evil"))
+        #expect(!RestHeaders.isForwardableField(name: "Host", value: "backend"))
+        #expect(!RestHeaders.isForwardableField(name: "transfer-encoding", value: "chunked"))
+    }
+
     /// Expected values computed independently (Python hashlib) from the recipe of PR-REST §4.3.
     @Test func requestHashRecipe() {
         let part = RequestHash.headerPart(

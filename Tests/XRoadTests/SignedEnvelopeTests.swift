@@ -14,7 +14,7 @@ struct SignedEnvelopeTests {
         let rootKey: PrivateKey
         let signer: SigningIdentity
 
-        init(serial: String = "BJ-SANDBOX/GOV/ARCEP") throws {
+        init(serial: String = "BJ-SANDBOX/GOV/ARCEP", policies: [CertificatePolicy] = [.init(oid: SignedEnvelope.signingPolicy)]) throws {
             let now = Date()
             rootKey = try PrivateKey.generate(.ecdsaP256)
             root = try Certificate.issue(
@@ -27,7 +27,7 @@ struct SignedEnvelopeTests {
             let certificate = try Certificate.issue(
                 CertificateTemplate(
                     subject: DistinguishedName([.init("CN", "ARCEP"), .init("serialNumber", serial)]), notBefore: now.addingTimeInterval(-60),
-                    notAfter: now.addingTimeInterval(86_400), publicKey: key.publicKey, keyUsage: [.nonRepudiation]),
+                    notAfter: now.addingTimeInterval(86_400), publicKey: key.publicKey, keyUsage: [.nonRepudiation], policies: policies),
                 issuer: root, issuerKey: rootKey)
             signer = SigningIdentity(member: try XRoadClientID.parse(serial), certificate: certificate, key: key, chain: [])
         }
@@ -69,6 +69,15 @@ struct SignedEnvelopeTests {
         let tampered = try MultipartMessage.decode(bytes, contentTypeHeader: sealed.contentType)
         let error = #expect(throws: EnvelopeError.self) { try SignedEnvelope.open(tampered, trustAnchor: hierarchy.root, at: Date()) }
         #expect(error?.kind == .digestMismatch)
+    }
+
+    /// A certificate under the right root but of another profile (a person's, say) cannot sign for a member.
+    @Test func onlyXRoadSigningCertificatesSign() throws {
+        let person = try Hierarchy(policies: [.init(oid: "2.999.1.2.4")])
+        let sealed = try SignedEnvelope.seal(parts, by: person.signer, at: Date())
+        let error = #expect(throws: EnvelopeError.self) { try SignedEnvelope.open(sealed, trustAnchor: person.root, at: Date()) }
+        #expect(error?.kind == .invalidSignature)
+        #expect(error?.description.contains("xroad-sign") == true)
     }
 
     @Test func aSignerFromAnotherCAIsUntrusted() throws {

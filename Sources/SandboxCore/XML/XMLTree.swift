@@ -65,6 +65,10 @@ public enum XMLTree {
 
     public static func parse(_ bytes: [UInt8]) throws(XMLTreeError) -> XMLTreeNode {
         guard bytes.count <= maximumBytes else { throw XMLTreeError(description: "the XML document exceeds \(maximumBytes) bytes") }
+        // UTF-8 only, as X-Road's messages are: in UTF-16 the DTD check below would read past a DOCTYPE.
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.prefix(4).contains(0) {
+            throw XMLTreeError(description: "the XML document is not UTF-8 (a UTF-16 byte order mark or NUL bytes); send it in UTF-8")
+        }
         // A DTD is how entity tricks (external entities, billion laughs) get in; SOAP forbids DTDs anyway.
         if ByteSearch.firstIndex(of: Array("<!DOCTYPE".utf8), in: bytes) != nil || ByteSearch.firstIndex(of: Array("<!ENTITY".utf8), in: bytes) != nil {
             throw XMLTreeError(description: "the XML document contains a DTD (<!DOCTYPE or <!ENTITY), which SOAP messages may not have")
@@ -96,7 +100,8 @@ public enum XMLTree {
                 parser.abortParsing()
                 return
             }
-            let prefix = qualifiedName.flatMap { name in name.contains(":") ? String(name.split(separator: ":")[0]) : nil }
+            // Up to the first colon; libxml2 lets names such as ":" through, whose prefix is empty (no prefix).
+            let prefix = qualifiedName.flatMap { name in name.firstIndex(of: ":").map { String(name[..<$0]) } }.flatMap { $0.isEmpty ? nil : $0 }
             let element = XMLTreeNode(
                 name: elementName, namespace: namespaceURI?.isEmpty == true ? nil : namespaceURI, prefix: prefix,
                 attributes: attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })

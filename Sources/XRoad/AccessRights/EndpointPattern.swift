@@ -73,10 +73,13 @@ public struct EndpointPatternError: Error, Sendable, CustomStringConvertible {
 /// (RFC 3986 §5.2.4), so `/v1/../admin` and `/v1/%2e%2e/admin` are both `/admin`. Decoding first is what
 /// closes the wildcard traversal X-Road fixed in 7.7.1 (XRDDEV-3054).
 public enum RequestPath {
-    /// The normalised path, or nil when it cannot be decoded (bad percent-encoding, NUL or control bytes).
+    /// The normalised path, or nil when no right may cover it: bad percent-encoding, NUL or control bytes,
+    /// a raw `#`, or a `..` that climbs above the service's root.
     public static func normalize(_ rawPath: String) -> String? {
         let path = rawPath.isEmpty ? "/" : rawPath
-        guard let decoded = path.removingPercentEncoding,
+        // A raw `#` starts a fragment the HTTP client drops before calling the backend: what was checked
+        // here would not be what is fetched.
+        guard !path.contains("#"), let decoded = path.removingPercentEncoding,
             !decoded.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { return nil }
         var output: [Substring] = []
@@ -87,7 +90,10 @@ public enum RequestPath {
             case ".":
                 if isLast { output.append("") }
             case "..":
-                if !output.isEmpty { output.removeLast() }
+                // Above the service's root: the backend would resolve it outside the service URL. Like
+                // java.net.URI.normalize in X-Road, it matches no right.
+                guard !output.isEmpty else { return nil }
+                output.removeLast()
                 if isLast { output.append("") }
             default:
                 output.append(segment)

@@ -68,7 +68,9 @@ extension AdminAPI {
         } catch let conflict as SecurityServerConfiguration.Conflict {
             throw Problem.conflict(detail: conflict.description)
         }
-        return try Self.json(document(server.configuration.client(id)!), status: .created)
+        // Read back: a concurrent DELETE may already have removed it.
+        guard let added = server.configuration.client(id) else { throw Problem.notFound(what: "client", id: id.adminID) }
+        return try Self.json(document(added), status: .created)
     }
 
     /// `PUT /clients/{id}/register`: a `clientReg` request to the central server, which approves it at once.
@@ -151,7 +153,10 @@ extension AdminAPI {
         } catch let conflict as SecurityServerConfiguration.Conflict {
             throw Problem.conflict(detail: conflict.description)
         }
-        return try Self.json(document(server.configuration.descriptions.first { $0.id == id }!), status: .created)
+        guard let added = server.configuration.descriptions.first(where: { $0.id == id }) else {
+            throw Problem.notFound(what: "service description", id: "\(id)")
+        }
+        return try Self.json(document(added), status: .created)
     }
 
     @Sendable func serviceDescription(_ request: Request, context: SandboxRequestContext) async throws -> Response {

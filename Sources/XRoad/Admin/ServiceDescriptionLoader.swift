@@ -69,6 +69,8 @@ enum ServiceDescriptionLoader {
 
     static let openAPIMethods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
+    static let maximumEndpoints = 999
+
     static func openAPI(_ bytes: [UInt8], from url: String) throws(Failure) -> (baseURL: String, endpoints: [EndpointPattern]) {
         let document: [String: Any]
         do {
@@ -101,6 +103,11 @@ enum ServiceDescriptionLoader {
                 endpoints.append(endpoint)
             }
         }
+        // Endpoint ids are the description's id × 1000 + the endpoint's index (AdminAPI): past 999 they
+        // would name another description's endpoints.
+        guard endpoints.count <= maximumEndpoints else {
+            throw Failure(description: "\(url.prefix(200)) has \(endpoints.count) operations; a service description may have at most \(maximumEndpoints)")
+        }
         return (baseURL, endpoints)
     }
 
@@ -128,6 +135,10 @@ enum ServiceDescriptionLoader {
             for operation in binding.children where operation.name == "operation" {
                 guard let name = operation.attribute("name"), XRoadIdentifierText.registrationProblem(name) == nil else { continue }
                 let version = operation.child("version")?.trimmedText
+                // A version is the sixth part of a service id: the same characters are forbidden as in the others.
+                if let version, !version.isEmpty, let problem = XRoadIdentifierText.registrationProblem(version) {
+                    throw Failure(description: "\(url.prefix(200)): operation \(name) has the version '\(version.prefix(100))', which \(problem)")
+                }
                 let entry = Operation(code: name, version: version?.isEmpty == false ? version : nil, url: location)
                 if !operations.contains(entry) { operations.append(entry) }
             }

@@ -30,6 +30,9 @@ public struct SigningIdentity: Sendable {
 public enum SignedEnvelope {
     public static let manifestType = "application/vnd.etsi.asic-manifest+xml"
     public static let signatureType = "application/pkcs7-signature"
+    /// The certificate policy of the PKI's `xroad-sign` profile: only such certificates sign messages (a
+    /// person's or a TLS certificate under the same root may not speak for a member).
+    public static let signingPolicy = "2.999.1.2.2"
 
     /// The parts, then the manifest and the signature.
     public static func seal(_ parts: [MultipartMessage.Part], by signer: SigningIdentity, at time: Date) throws -> MultipartMessage {
@@ -86,6 +89,10 @@ public enum SignedEnvelope {
             let path = try? PathValidation.verify(signer, trustAnchors: [trustAnchor], intermediates: intermediates, at: time)
             guard let path, path.isValid else {
                 throw EnvelopeError(.untrustedSigner, "the signer \(signer.subject) has no valid path to the sandbox root (\(path?.errorText ?? "unverifiable"))")
+            }
+            guard signer.extensions.policies.contains(signingPolicy) else {
+                throw EnvelopeError(
+                    .invalidSignature, "the signer \(signer.subject) is not an X-Road signing certificate (no policy \(signingPolicy) of the xroad-sign profile)")
             }
             trustedSigners?.remember(signer, at: time)
         }

@@ -74,6 +74,10 @@ public final class CentralServer: Sendable {
                 field: "client",
                 description: "\(client.member.adminID) is not a member of \(topology.instance); members are declared in Fixtures/topology.yaml (members)")
         }
+        // Published for good and read by every server: a subsystem code they could not parse back must not get in.
+        if let subsystem = client.subsystemCode, let problem = XRoadIdentifierText.registrationProblem(subsystem) {
+            throw RequestError(field: "client", description: "subsystem code: \(problem)")
+        }
     }
 
     private static func bumpVersion(_ transaction: Transaction) throws {
