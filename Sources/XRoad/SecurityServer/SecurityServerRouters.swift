@@ -11,8 +11,9 @@ public enum SecurityServerRouters {
 
     /// - Parameter adminToken: the key of the admin API (`/api/v1`); nil serves no admin API.
     public static func clientSide(_ server: SecurityServer, adminToken: String? = nil, logger: Logger) -> Router<SandboxRequestContext> {
-        // No body limit middleware: the proxy enforces its own, and answers in X-Road's error format.
-        let router = Router.sandbox(logger: logger, maxBodyBytes: SecurityServer.maximumBodySize + 1)
+        // The body limit middleware never fires here: the proxies collect at most their own limit and answer
+        // in X-Road's error format (the admin API decodes within the request context's upload limit).
+        let router = Router.sandbox(logger: logger, maxBodyBytes: .max)
         let proxy = ClientProxy(server: server)
         for method in restMethods {
             router.on("/r1/**", method: method) { request, context in await proxy.handle(request, context: context) }
