@@ -21,11 +21,13 @@ public enum RestHeaders {
         headers.filter { !filtered.contains($0.name.lowercased()) && !strippedFromRequest.contains($0.name.lowercased()) }
     }
 
+    /// The symbols an RFC 9110 token may hold besides letters and digits.
+    private static let tokenSymbols: Set<UInt8> = Set("!#$%&'*+-.^_`|~".utf8)
+
     /// Whether a header from a signed REST part may be sent on to a backend: a valid field name (an RFC 9110
     /// token), a value without CR, LF or NUL, and not a hop-by-hop or transport header.
     public static func isForwardableField(name: String, value: String) -> Bool {
-        let tokenBytes = Set("!#$%&'*+-.^_`|~".utf8)
-        guard !name.isEmpty, name.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || tokenBytes.contains($0) }),
+        guard !name.isEmpty, name.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || tokenSymbols.contains($0) }),
             !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 })
         else { return false }
         return !filtered.contains(name.lowercased())
