@@ -137,7 +137,12 @@ extension AgrementService {
         if webhookEndpoint.withLock({ $0 }) != nil { return }
         // Another payment is registering it: this one is confirmed by the webhook if it is ready in time,
         // else by polling.
-        guard registeringEndpoint.withLock({ registering in defer { registering = true }; return !registering }) else { return }
+        let leads = registeringEndpoint.withLock { registering -> Bool in
+            if registering { return false }
+            registering = true
+            return true
+        }
+        guard leads else { return }
         defer { registeringEndpoint.withLock { $0 = false } }
         let url = "\(configuration.webhookBaseURL)/webhooks/pnpe"
         do {
