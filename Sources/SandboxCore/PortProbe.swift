@@ -10,27 +10,34 @@ public enum PortProbe {
     }
 
     /// Ports already handed out by ``freePort()`` in this process. The probe socket is closed before the
-    /// caller binds, so the kernel may offer the same port again to a test running in parallel.
+    /// caller binds, so the same port could otherwise be offered twice to tests running in parallel.
     private static let handedOut = Mutex<Set<Int>>([])
 
-    /// A port the kernel considers free on loopback (bind to port 0, read what was chosen), never one this
-    /// process was already given.
+    /// Where single ports (``freePort()``) start; whole sandboxes (``freeOffset()``) stay below.
+    static let singlePortsStart = 22_000
+
+    /// A port free on loopback right now, never one this process was already given. It is taken between
+    /// ``singlePortsStart`` and the kernel's ephemeral range: a port the kernel chose (bind to port 0) can
+    /// be given, a moment later, to an outgoing connection as its local port, and the server meant for it
+    /// then fails to bind (seen with tests that open many connections in parallel).
     public static func freePort() throws -> Int {
-        for _ in 0..<100 {
-            let port = try kernelChosenPort()
-            let fresh = handedOut.withLock { $0.insert(port).inserted }
-            if fresh { return port }
+        let ephemeral = ephemeralRangeStart()
+        for _ in 0..<200 {
+            let port = ephemeral > singlePortsStart + 1_000 ? Int.random(in: singlePortsStart..<ephemeral) : try kernelChosenPort()
+            guard isFree(port: port) else { continue }
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
         }
         throw SandboxFileError("no fresh free port found")
     }
 
     /// A port offset under which every default port is free, for a whole sandbox started as separate
-    /// processes (which take `--port-offset`, not individual ports). The ports stay below the kernel's
-    /// ephemeral range, where ``freePort()`` and outgoing connections take theirs: a test in parallel
-    /// that was just handed a port cannot then find a child sandbox already bound to it.
+    /// processes (which take `--port-offset`, not individual ports). The ports stay below
+    /// ``singlePortsStart``, where ``freePort()`` takes its ports, and below the ephemeral range, where
+    /// outgoing connections take theirs: a test in parallel that was just handed a port cannot then find a
+    /// child sandbox already bound to it.
     public static func freeOffset() throws -> Int {
         let highest = DefaultPort.allCases.map(\.rawValue).max() ?? 10_000
-        let range = 10_000...max(10_001, ephemeralRangeStart() - highest - 1)
+        let range = 10_000...max(10_001, min(singlePortsStart, ephemeralRangeStart()) - highest - 1)
         for _ in 0..<50 {
             let offset = Int.random(in: range)
             if DefaultPort.allCases.allSatisfy({ isFree(port: $0.rawValue + offset) }) { return offset }
