@@ -35,11 +35,15 @@ enum ExchangeStepCosts {
         let log = try MessageLog(url: scratch.appendingPathComponent("bench-messagelog.sqlite"), clock: SystemClock())
         let proof = SignedEnvelope.proof(of: sealed)
         let client = try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI")
-        let entry = MessageLog.Entry(
-            queryID: "bench", requestID: "bench", isResponse: false, client: client, provider: try XRoadClientID.parse("BJ-SANDBOX/GOV/APIEX/RCCM"),
-            service: "BJ-SANDBOX/GOV/APIEX/RCCM/companies", message: request, attachment: body, manifest: proof.manifest, signature: proof.signature,
-            status: nil)
-        let logWrite = try time(iterations) { try log.append(entry) }
+        let provider = try XRoadClientID.parse("BJ-SANDBOX/GOV/APIEX/RCCM")
+        // Random query ids, as exchanges have.
+        let logWrite = try time(iterations) {
+            try log.append(
+                MessageLog.Entry(
+                    queryID: Identifier.uuid(), requestID: "bench", isResponse: false, client: client, provider: provider,
+                    service: "BJ-SANDBOX/GOV/APIEX/RCCM/companies", message: request, attachment: body, manifest: proof.manifest,
+                    signature: proof.signature, status: nil))
+        }
         return Figures(seal: seal, open: open, logWrite: logWrite)
     }
 

@@ -61,6 +61,8 @@ public final class MessageLog: Sendable {
     private let chainHead = Mutex<String?>(nil)
     /// Records waiting for the next group commit, and whether a commit is under way.
     private let group = Mutex<(pending: [(Entry, CheckedContinuation<Int64, any Error>)], writing: Bool)>(([], false))
+    /// Records written since the last batch of the query index, and whether a batch is under way.
+    let unindexed = Mutex<(count: Int, indexing: Bool)>((0, false))
 
     static let migrations = [
         Migration(
@@ -96,6 +98,51 @@ public final class MessageLog: Sendable {
                     hash_chain BLOB NOT NULL
                 );
                 """),
+        // Each record used to update two indexes and AUTOINCREMENT's counter: three pages written per
+        // commit besides the record's own, one of them at a random place (query ids are random). The
+        // records are now indexed by query id in batches (`MessageLog+QueryIndex.swift`), the unstamped
+        // ones are those after `log_state.stamped_through`, and ids come from the last record's (records
+        // are never deleted).
+        Migration(
+            version: 2,
+            sql: """
+                CREATE TABLE records_v2 (
+                    id INTEGER PRIMARY KEY,
+                    query_id TEXT NOT NULL,
+                    x_request_id TEXT NOT NULL,
+                    response INTEGER NOT NULL,
+                    client TEXT NOT NULL,
+                    member_class TEXT NOT NULL,
+                    member_code TEXT NOT NULL,
+                    subsystem_code TEXT,
+                    service TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    message BLOB NOT NULL,
+                    attachment BLOB,
+                    manifest BLOB NOT NULL,
+                    signature BLOB NOT NULL,
+                    signature_hash TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    record_hash TEXT NOT NULL,
+                    status INTEGER,
+                    timestamp_id INTEGER REFERENCES timestamps(id)
+                );
+                INSERT INTO records_v2 SELECT * FROM records;
+                DROP TABLE records;
+                ALTER TABLE records_v2 RENAME TO records;
+                CREATE TABLE log_state (stamped_through INTEGER NOT NULL);
+                INSERT INTO log_state (stamped_through) SELECT coalesce(
+                    (SELECT min(id) FROM records WHERE timestamp_id IS NULL) - 1, (SELECT max(id) FROM records), 0);
+                CREATE TABLE query_index_batches (id INTEGER PRIMARY KEY, indexed_through INTEGER NOT NULL);
+                CREATE TABLE query_index (
+                    batch INTEGER NOT NULL,
+                    query_id TEXT NOT NULL,
+                    record_id INTEGER NOT NULL,
+                    PRIMARY KEY (batch, query_id, record_id)
+                ) WITHOUT ROWID;
+                INSERT INTO query_index_batches (id, indexed_through) SELECT 1, max(id) FROM records HAVING count(*) > 0;
+                INSERT INTO query_index (batch, query_id, record_id) SELECT 1, query_id, id FROM records;
+                """),
     ]
 
     /// The first record's "previous" hash.
@@ -107,6 +154,7 @@ public final class MessageLog: Sendable {
         database = try Database(path: url.path, migrations: Self.migrations, backgroundCheckpoints: true)
         self.clock = clock
         self.metadataOnly = metadataOnly
+        try indexPending()
     }
 
     /// Appends a record at the end of the chain.
@@ -128,14 +176,16 @@ public final class MessageLog: Sendable {
                 group.writing = true
                 return true
             }
-            if leads { commitGroups() }
+            // The commit runs as a task of its own, queued behind the work that is ready to run: under
+            // load, the exchanges scheduled before it reach their own append and join the group, so one
+            // commit serves several of them; alone, it runs at once.
+            if leads { Task { self.commitGroups() } }
         }
     }
 
-    /// Commits what is pending; requests that arrived during the commit form the next group, which a new
-    /// task commits, so that the exchange that led this one goes on at once.
+    /// Commits what is pending, group after group, until nothing is.
     private func commitGroups() {
-        do {
+        while true {
             let batch = group.withLock { group -> [(Entry, CheckedContinuation<Int64, any Error>)] in
                 let batch = group.pending
                 group.pending = []
@@ -150,7 +200,6 @@ public final class MessageLog: Sendable {
                 for (_, waiter) in batch { waiter.resume(throwing: error) }
             }
         }
-        Task { self.commitGroups() }
     }
 
     /// Appends records in order, in one transaction.
@@ -183,6 +232,7 @@ public final class MessageLog: Sendable {
                     previous = recordHash
                 }
                 chainHead.withLock { $0 = previous }
+                indexInBackgroundIfDue(added: ids.count)
                 return ids
             }
             return ids
@@ -200,14 +250,6 @@ public final class MessageLog: Sendable {
     /// SHA-256 over the previous record's hash and this record's signature hash, in hex.
     static func chain(previous: String, signatureHash: String) -> String {
         Hex.encode(DigestAlgorithm.sha256.hash(Array((previous + "\n" + signatureHash).utf8)), uppercase: false)
-    }
-
-    /// Records of one exchange, as `/asic` looks them up.
-    public func records(queryID: String, client: XRoadClientID) throws -> [Record] {
-        try database.query(
-            "SELECT * FROM records WHERE query_id = ? AND member_class = ? AND member_code = ? AND subsystem_code IS ? ORDER BY id",
-            [.text(queryID), .text(client.memberClass), .text(client.memberCode), client.subsystemCode.map { .text($0) } ?? .null]
-        ).map(Self.record)
     }
 
     /// The latest records, newest first.

@@ -19,8 +19,9 @@ public struct MessageLogTimestamper: Sendable {
     /// Stamps every unstamped record (up to 10 000, X-Road's `timestamp-records-limit`); returns how many.
     @discardableResult
     public func stampPending() async throws -> Int {
+        // Batches stamp the oldest records first, so the unstamped ones are those after the last batch.
         let pending = try log.database.query(
-            "SELECT id, query_id, response, signature_hash FROM records WHERE timestamp_id IS NULL ORDER BY id LIMIT 10000")
+            "SELECT id, query_id, response, signature_hash FROM records WHERE id > (SELECT stamped_through FROM log_state) ORDER BY id LIMIT 10000")
         guard !pending.isEmpty else { return 0 }
         var document = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n" + #"<hashChain xmlns="urn:interop-sandbox:message-log" algorithm="SHA-256">"# + "\n"
         for row in pending {
@@ -36,6 +37,8 @@ public struct MessageLogTimestamper: Sendable {
                 [.integer(Int64(log.clock.now().timeIntervalSince1970)), .blob(token.der), .blob(bytes)])
             let stampID = try transaction.queryOne("SELECT last_insert_rowid() AS id").map { try $0.int("id") } ?? 0
             for id in ids { try transaction.execute("UPDATE records SET timestamp_id = ? WHERE id = ?", [.integer(stampID), .integer(id)]) }
+            // Two batches may overlap (immediate mode, concurrent exchanges): the mark only moves forward.
+            try transaction.execute("UPDATE log_state SET stamped_through = max(stamped_through, ?)", [.integer(ids.max() ?? 0)])
         }
         return ids.count
     }
