@@ -64,6 +64,20 @@ public enum Crockford32 {
 }
 
 public enum Hex {
+    /// The common case, digests and serial numbers, without a generic iterator per byte.
+    public static func encode(_ bytes: [UInt8], uppercase: Bool = true) -> String {
+        let digits: StaticString = uppercase ? "0123456789ABCDEF" : "0123456789abcdef"
+        return digits.withUTF8Buffer { digits in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+                for (index, byte) in bytes.enumerated() {
+                    text[2 * index] = digits[Int(byte >> 4)]
+                    text[2 * index + 1] = digits[Int(byte & 0x0F)]
+                }
+                return bytes.count * 2
+            }
+        }
+    }
+
     public static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = true) -> String {
         // Byte arithmetic, not String(format:) per byte: ids and digests are formatted on hot paths.
         let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)

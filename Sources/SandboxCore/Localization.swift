@@ -41,18 +41,22 @@ public struct LocalizedText: Sendable {
 extension String {
     /// Escaped for HTML text and attribute values.
     public var htmlEscaped: String {
-        var output = ""
-        output.reserveCapacity(count)
-        for character in self {
-            switch character {
-            case "&": output += "&amp;"
-            case "<": output += "&lt;"
-            case ">": output += "&gt;"
-            case "\"": output += "&quot;"
-            case "'": output += "&#39;"
-            default: output.append(character)
+        // Byte by byte (the five characters are ASCII, and UTF-8 never uses ASCII bytes inside other
+        // characters), not Character by Character: ASiC manifests escape on every exchange.
+        let special: (UInt8) -> Bool = { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }
+        guard utf8.contains(where: special) else { return self }
+        var output: [UInt8] = []
+        output.reserveCapacity(utf8.count + 16)
+        for byte in utf8 {
+            switch byte {
+            case 0x26: output += Array("&amp;".utf8)
+            case 0x3C: output += Array("&lt;".utf8)
+            case 0x3E: output += Array("&gt;".utf8)
+            case 0x22: output += Array("&quot;".utf8)
+            case 0x27: output += Array("&#39;".utf8)
+            default: output.append(byte)
             }
         }
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 }

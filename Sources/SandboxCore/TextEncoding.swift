@@ -41,6 +41,11 @@ public enum ASCIIText {
         }
     }
 
+    /// The same comparison for text already held as bytes.
+    public static func equalIgnoringCase(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { lower($0) == lower($1) }
+    }
+
     private static func lower(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte | 0x20 : byte }
 
     /// The CRLF-separated lines of `bytes`, decoded as UTF-8; like `components(separatedBy: "\r\n")` on the

@@ -28,4 +28,30 @@ struct ASCIITextTests {
         let lines = ASCIIText.crlfLines([0x41, 0xFF, 0x0D, 0x0A, 0x42])
         #expect(lines == ["A\u{FFFD}", "B"])
     }
+
+    @Test("HTML escaping replaces the five characters and keeps every other one, multi-byte ones included", arguments: [
+        ("plain text", "plain text"),
+        ("<a href=\"x\">Tom & Jerry's</a>", "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"),
+        ("Agrément <FAI> — 25 000 FCFA 🇧🇯", "Agrément &lt;FAI&gt; — 25 000 FCFA 🇧🇯"),
+        ("", ""),
+    ])
+    func htmlEscaping(text: String, escaped: String) {
+        #expect(text.htmlEscaped == escaped)
+    }
+
+    @Test func hexOfAnArrayMatchesHexOfAnySequence() {
+        let bytes: [UInt8] = [0x00, 0x0F, 0xA5, 0xFF, 0x10]
+        #expect(Hex.encode(bytes) == "000FA5FF10")
+        #expect(Hex.encode(bytes, uppercase: false) == "000fa5ff10")
+        #expect(Hex.encode(bytes[1...]) == "0FA5FF10", "the generic path, for slices")
+        #expect(Hex.encode([UInt8]()) == "")
+    }
+
+    @Test func bytesKeysAreEqualAndHashEqualForEqualBytes() {
+        var cache: [BytesKey: Int] = [:]
+        cache[BytesKey(Array("certificate DER".utf8))] = 1
+        #expect(cache[BytesKey(Array("certificate DER".utf8))] == 1)
+        #expect(cache[BytesKey(Array("certificate DEX".utf8))] == nil)
+        #expect(BytesKey([]) != BytesKey([0]))
+    }
 }

@@ -99,6 +99,25 @@ struct SignedEnvelopeTests {
         #expect(throws: MultipartError.self) { try MultipartMessage.decode(Array(body.utf8), contentTypeHeader: contentType) }
     }
 
+    @Test("The boundary is read from the Content-Type as receivers of multipart/mixed read it", arguments: [
+        ("multipart/mixed; boundary=xroad-1", "xroad-1"),
+        ("Multipart/Mixed;BOUNDARY=\"quoted b\"", "quoted b"),
+        ("multipart/mixed; charset=UTF-8;\tboundary=b2 ", "b2"),
+        ("multipart/mixed; charset=UTF-8", nil),
+        ("multipart/related; boundary=b", nil),
+        (" multipart/mixed; boundary=b", nil),
+        ("", nil),
+    ] as [(String, String?)])
+    func boundaryParameter(header: String, boundary: String?) {
+        #expect(MultipartMessage.boundary(inContentType: header) == boundary)
+    }
+
+    @Test func aBoundaryWithQuotesAndOtherParametersDecodes() throws {
+        let body = "--b 1\r\ncontent-type: x\r\n\r\nA\r\n--b 1--\r\n"
+        let message = try MultipartMessage.decode(Array(body.utf8), contentTypeHeader: "multipart/mixed; charset=utf-8; boundary=\"b 1\"")
+        #expect(message.parts == [.init(contentType: "x", body: Array("A".utf8))])
+    }
+
     @Test func tooManyPartsAreRefused() {
         let body = String(repeating: "--b\r\nContent-Type: x\r\n\r\nA\r\n", count: 40) + "--b--\r\n"
         #expect(throws: MultipartError.self) { try MultipartMessage.decode(Array(body.utf8), contentTypeHeader: "multipart/mixed; boundary=b") }

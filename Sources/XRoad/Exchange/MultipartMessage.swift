@@ -39,11 +39,9 @@ public struct MultipartMessage: Sendable, Equatable {
 
     /// Parses a body whose `Content-Type` header was `contentTypeHeader`.
     public static func decode(_ body: [UInt8], contentTypeHeader: String, maximumParts: Int = 16) throws(MultipartError) -> MultipartMessage {
-        guard contentTypeHeader.lowercased().hasPrefix("multipart/mixed"),
-            let boundary = contentTypeHeader.split(separator: ";").lazy.map({ $0.trimmingCharacters(in: .whitespaces) })
-                .first(where: { $0.lowercased().hasPrefix("boundary=") }).map({ String($0.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }),
-            !boundary.isEmpty, boundary.count <= 70
-        else { throw MultipartError("expected multipart/mixed with a boundary, got '\(contentTypeHeader.prefix(100))'") }
+        guard let boundary = Self.boundary(inContentType: contentTypeHeader), !boundary.isEmpty, boundary.utf8.count <= 70 else {
+            throw MultipartError("expected multipart/mixed with a boundary, got '\(contentTypeHeader.prefix(100))'")
+        }
         let delimiter = Array("--\(boundary)".utf8)
         var positions: [Int] = []
         var index = 0
@@ -77,6 +75,26 @@ public struct MultipartMessage: Sendable, Equatable {
 }
 
 extension MultipartMessage {
+    /// The `boundary` parameter of a `multipart/mixed` media type (names case-insensitive, blanks around
+    /// parameters and quotes around the value dropped), read as bytes; nil for another media type.
+    static func boundary(inContentType header: String) -> String? {
+        let bytes = Array(header.utf8)
+        let mediaType = Array("multipart/mixed".utf8)
+        guard bytes.count >= mediaType.count, ASCIIText.equalIgnoringCase(bytes[0..<mediaType.count], mediaType[...]) else { return nil }
+        let name = Array("boundary=".utf8)
+        for parameter in bytes.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: false) {
+            let parameter = parameter.trimmingBlanks
+            guard parameter.count >= name.count,
+                ASCIIText.equalIgnoringCase(parameter[parameter.startIndex..<(parameter.startIndex + name.count)], name[...])
+            else { continue }
+            var value = parameter.dropFirst(name.count)
+            while value.first == UInt8(ascii: "\"") { value = value.dropFirst() }
+            while value.last == UInt8(ascii: "\"") { value = value.dropLast() }
+            return String(decoding: value, as: UTF8.self)
+        }
+        return nil
+    }
+
     /// The `Content-Type` value among a part's header lines, read as bytes (names case-insensitive, spaces
     /// and tabs around values dropped).
     static func contentType(inHeaders headers: ArraySlice<UInt8>) -> String? {
@@ -85,8 +103,7 @@ extension MultipartMessage {
             var line = line
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
-            let key = line[line.startIndex..<colon].trimmingBlanks
-            guard key.count == name.count, zip(key, name).allSatisfy({ ((0x41...0x5A).contains($0) ? $0 | 0x20 : $0) == $1 }) else { continue }
+            guard ASCIIText.equalIgnoringCase(line[line.startIndex..<colon].trimmingBlanks, name[...]) else { continue }
             return String(decoding: line[(colon + 1)...].trimmingBlanks, as: UTF8.self)
         }
         return nil

@@ -146,21 +146,21 @@ public enum SignedEnvelope {
 /// verified on every message, the certificate parsed and its chain checked once per few minutes per signer
 /// (as X-Road caches OCSP answers for a while).
 public final class TrustedSigners: Sendable {
-    private let checked = Mutex<[[UInt8]: (certificate: Certificate, until: Date)]>([:])
+    private let checked = Mutex<[BytesKey: (certificate: Certificate, until: Date)]>([:])
     let lifetime: TimeInterval
 
     public init(lifetime: TimeInterval = 300) { self.lifetime = lifetime }
 
     /// The parsed certificate for `der`, if its path was checked less than `lifetime` ago and it is valid at `time`.
     func certificate(_ der: [UInt8], at time: Date) -> Certificate? {
-        guard let entry = checked.withLock({ $0[der] }), time < entry.until, entry.certificate.isValid(at: time) else { return nil }
+        guard let entry = checked.withLock({ $0[BytesKey(der)] }), time < entry.until, entry.certificate.isValid(at: time) else { return nil }
         return entry.certificate
     }
 
     func remember(_ certificate: Certificate, at time: Date) {
         checked.withLock { entries in
             if entries.count > 1000 { entries.removeAll() }
-            entries[certificate.der] = (certificate, time.addingTimeInterval(lifetime))
+            entries[BytesKey(certificate.der)] = (certificate, time.addingTimeInterval(lifetime))
         }
     }
 }

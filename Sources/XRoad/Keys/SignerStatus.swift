@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 import SandboxCrypto
 import Synchronization
 
@@ -9,7 +10,7 @@ import Synchronization
 public final class SignerStatus: Sendable {
     public let ocspURL: String
     public let freshness: TimeInterval
-    private let cache = Mutex<[[UInt8]: (good: Bool, detail: String, until: Date)]>([:])
+    private let cache = Mutex<[BytesKey: (good: Bool, detail: String, until: Date)]>([:])
 
     public init(ocspURL: String, freshness: TimeInterval = 300) {
         self.ocspURL = ocspURL
@@ -19,14 +20,14 @@ public final class SignerStatus: Sendable {
     /// - Throws: ``XRoadFault`` `CertValidation` (with the side's prefix) when the certificate is revoked,
     ///   unknown to the CA, or its status cannot be learnt.
     func requireGood(_ certificate: Certificate, issuers: [Certificate], trustAnchor: Certificate, now: Date, side: (String) -> XRoadErrorCode) async throws(XRoadFault) {
-        if let cached = cache.withLock({ $0[certificate.der] }), now < cached.until {
+        if let cached = cache.withLock({ $0[BytesKey(certificate.der)] }), now < cached.until {
             guard cached.good else { throw Self.fault(cached.detail, certificate, side) }
             return
         }
         let (good, detail) = await ask(certificate, issuers: issuers, trustAnchor: trustAnchor)
         cache.withLock { entries in
             if entries.count > 1000 { entries.removeAll() }
-            entries[certificate.der] = (good, detail, now.addingTimeInterval(good ? freshness : 30))
+            entries[BytesKey(certificate.der)] = (good, detail, now.addingTimeInterval(good ? freshness : 30))
         }
         guard good else { throw Self.fault(detail, certificate, side) }
     }
