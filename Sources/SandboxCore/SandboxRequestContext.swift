@@ -8,10 +8,14 @@ import NIOCore
 public struct SandboxRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestID: String
+    /// The connection the request came on: the security servers' server side reads the peer's TLS
+    /// certificate from it.
+    public let channel: any Channel
 
     public init(source: Source) {
         coreContext = .init(source: source)
         requestID = Identifier.requestID()
+        channel = source.channel
     }
 
     /// JSON bodies may carry a document to sign (base64); routes that take small inputs set lower limits.

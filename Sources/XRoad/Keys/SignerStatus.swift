@@ -20,16 +20,19 @@ public final class SignerStatus: Sendable {
     /// - Throws: ``XRoadFault`` `CertValidation` (with the side's prefix) when the certificate is revoked,
     ///   unknown to the CA, or its status cannot be learnt.
     func requireGood(_ certificate: Certificate, issuers: [Certificate], trustAnchor: Certificate, now: Date, side: (String) -> XRoadErrorCode) async throws(XRoadFault) {
-        if let cached = cache.withLock({ $0[BytesKey(certificate.der)] }), now < cached.until {
-            guard cached.good else { throw Self.fault(cached.detail, certificate, side) }
-            return
-        }
+        let (good, detail) = await status(of: certificate, issuers: issuers, trustAnchor: trustAnchor, now: now)
+        guard good else { throw Self.fault(detail, certificate, side) }
+    }
+
+    /// Whether the certificate is good, from the cache while it is fresh, and what the responder said.
+    func status(of certificate: Certificate, issuers: [Certificate], trustAnchor: Certificate, now: Date) async -> (good: Bool, detail: String) {
+        if let cached = cache.withLock({ $0[BytesKey(certificate.der)] }), now < cached.until { return (cached.good, cached.detail) }
         let (good, detail) = await ask(certificate, issuers: issuers, trustAnchor: trustAnchor)
         cache.withLock { entries in
             if entries.count > 1000 { entries.removeAll() }
             entries[BytesKey(certificate.der)] = (good, detail, now.addingTimeInterval(good ? freshness : 30))
         }
-        guard good else { throw Self.fault(detail, certificate, side) }
+        return (good, detail)
     }
 
     private func ask(_ certificate: Certificate, issuers: [Certificate], trustAnchor: Certificate) async -> (Bool, String) {

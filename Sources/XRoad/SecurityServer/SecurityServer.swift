@@ -24,6 +24,7 @@ public struct SecurityServer: Sendable {
     public let timestamper: MessageLogTimestamper
     /// Signers whose certificate path was checked in the last minutes.
     let trustedSigners = TrustedSigners()
+    let peerCertificates = PeerCertificates()
     /// The signers' OCSP status, from the PKI.
     let signerStatus: SignerStatus
     /// Mutual TLS with the other security servers.

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import SandboxCore
 import SandboxCrypto
 
@@ -32,6 +33,8 @@ struct ServerProxy {
             guard let signer = SecurityServerKeys.member(of: opened.signer) else {
                 throw XRoadFault(.serverProxy("IncorrectCertificate"), "The signer certificate names no member", explain: .invalidSignature("no member id in \(opened.signer.subject)"))
             }
+            let peer = try? await context.channel.nioSSL_peerCertificate().get()?.toDERBytes()
+            try await server.requireAuthenticatedPeer(peer, member: signer)
             if messageType == "WSDL" { return try await WSDLDownload.serve(opened, server: server) }
             if isSOAP {
                 guard let part = opened.parts.first(where: { $0.contentType == SoapParts.message }) else {
