@@ -20,10 +20,9 @@ extension SecurityServer {
         guard let peer, let (certificate, serverID) = peerCertificates.read(peer) else {
             throw XRoadFault(.serverProxy("SslAuthenticationFailed"), "Client (\(member)) did not present a TLS certificate", explain: .peerNotAuthenticated(nil))
         }
-        let serial = certificate.serialNumber.hex
         guard let serverID else {
             throw XRoadFault(
-                .serverProxy("SslAuthenticationFailed"), "Authentication certificate \(serial) is not associated with any security server",
+                .serverProxy("SslAuthenticationFailed"), "Authentication certificate \(certificate.serialNumber.hex) is not associated with any security server",
                 explain: .peerNotAuthenticated(certificate.subject.description))
         }
         var peerServer = topology.securityServers.first { $0.id == serverID }
@@ -34,7 +33,7 @@ extension SecurityServer {
         }
         guard let peerServer else {
             throw XRoadFault(
-                .serverProxy("SslAuthenticationFailed"), "Authentication certificate \(serial) is not associated with any security server",
+                .serverProxy("SslAuthenticationFailed"), "Authentication certificate \(certificate.serialNumber.hex) is not associated with any security server",
                 explain: .peerNotAuthenticated(certificate.subject.description))
         }
         guard Self.speaks(for: member, peerServer) else {
@@ -45,7 +44,7 @@ extension SecurityServer {
         let status = await signerStatus.status(of: certificate, issuers: intermediates, trustAnchor: keys.trustAnchor, now: clock.now())
         guard status.good else {
             throw XRoadFault(
-                .serverProxy("SslAuthenticationFailed"), "Authentication certificate \(serial) of security server \(serverID) is not valid: \(status.detail)",
+                .serverProxy("SslAuthenticationFailed"), "Authentication certificate \(certificate.serialNumber.hex) of security server \(serverID) is not valid: \(status.detail)",
                 explain: .peerNotAuthenticated(certificate.subject.description))
         }
     }

@@ -33,8 +33,7 @@ struct ServerProxy {
             guard let signer = SecurityServerKeys.member(of: opened.signer) else {
                 throw XRoadFault(.serverProxy("IncorrectCertificate"), "The signer certificate names no member", explain: .invalidSignature("no member id in \(opened.signer.subject)"))
             }
-            let peer = try? await context.channel.nioSSL_peerCertificate().get()?.toDERBytes()
-            try await server.requireAuthenticatedPeer(peer, member: signer)
+            try await server.requireAuthenticatedPeer(try? await Self.peerCertificate(context.channel), member: signer)
             if messageType == "WSDL" { return try await WSDLDownload.serve(opened, server: server) }
             if isSOAP {
                 guard let part = opened.parts.first(where: { $0.contentType == SoapParts.message }) else {
@@ -75,6 +74,13 @@ struct ServerProxy {
             if isSOAP { return SoapClientProxy.faultResponse(error, style: server.errorStyle, language: language) }
             return XRoadErrorResponse.response(error, style: server.errorStyle, accept: accept, language: language)
         }
+    }
+
+    /// The DER of the certificate the consumer's server presented in the TLS handshake. Read on the
+    /// connection's event loop without a hop when the request runs there, as it usually does.
+    static func peerCertificate(_ channel: any Channel) async throws -> [UInt8]? {
+        if channel.eventLoop.inEventLoop { return try channel.pipeline.syncOperations.nioSSL_peerCertificate()?.toDERBytes() }
+        return try await channel.nioSSL_peerCertificate().get()?.toDERBytes()
     }
 
     /// The envelope, its signature and its signer's path to the sandbox root.
