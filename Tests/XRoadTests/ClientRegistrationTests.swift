@@ -90,6 +90,50 @@ struct ClientRegistrationTests {
         await fixture.stop()
     }
 
+    @Test func theSameDescriptionPostedFourTimesAtOnceIsAddedOnce() async throws {
+        let fixture = try await ExchangeFixture()
+        _ = try await fixture.call(
+            "ss-asin", .POST, "/api/v1/clients", headers: [key, json],
+            body: #"{"client":{"member_class":"COM","member_code":"BJ-0000000002","subsystem_code":"TRAINEE-07","subsystem_name":"Stagiaire 07"},"ignore_warnings":false}"#)
+        let body = #"{"url":"\#(fixture.urls["backend"]!)/trainee/openapi.json","type":"OPENAPI3","rest_service_code":"orders"}"#
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try await fixture.call("ss-asin", .POST, "/api/v1/clients/\(trainee)/service-descriptions", headers: [key, json], body: body).status
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted()
+        }
+        #expect(statuses == [201, 409, 409, 409])
+        let listed = try await fixture.call("ss-asin", .GET, "/api/v1/clients/\(trainee)/service-descriptions", headers: [key])
+        #expect(listed.body.components(separatedBy: "/trainee/openapi.json").count == 2, "one description: \(listed.body)")
+        await fixture.stop()
+    }
+
+    @Test func aDescriptionAddedMeanwhileByAnotherWriterIsAConflictNotAnError() async throws {
+        let fixture = try await ExchangeFixture()
+        _ = try await fixture.call(
+            "ss-asin", .POST, "/api/v1/clients", headers: [key, json],
+            body: #"{"client":{"member_class":"COM","member_code":"BJ-0000000002","subsystem_code":"TRAINEE-07","subsystem_name":"Stagiaire 07"},"ignore_warnings":false}"#)
+        // A second writer whose view predates the description, as a request racing the first one has.
+        let stale = try SecurityServerConfiguration(url: fixture.directory.file("data/xroad/ss-asin/conf.sqlite"), topology: fixture.topology, serverName: "ss-asin")
+        let posted = try await fixture.call(
+            "ss-asin", .POST, "/api/v1/clients/\(trainee)/service-descriptions", headers: [key, json],
+            body: #"{"url":"\#(fixture.urls["backend"]!)/trainee/openapi.json","type":"OPENAPI3","rest_service_code":"orders"}"#)
+        #expect(posted.status == 201)
+        let added = try #require(fixture.servers["ss-asin"]?.configuration.descriptions.last)
+        let sameURL = #expect(throws: SecurityServerConfiguration.Conflict.self) {
+            try stale.addDescription(client: added.client, url: added.url, type: added.type, services: [])
+        }
+        #expect(sameURL?.description.contains("already has a service description with the URL") == true)
+        let sameCode = #expect(throws: SecurityServerConfiguration.Conflict.self) {
+            try stale.addDescription(client: added.client, url: fixture.urls["backend"]! + "/other.json", type: added.type, services: added.services)
+        }
+        #expect(sameCode?.description.contains("already has a service with the code orders") == true)
+        #expect(try await fixture.call("ss-asin", .GET, "/api/v1/clients/\(trainee)/service-descriptions", headers: [key]).status == 200)
+        await fixture.stop()
+    }
+
     @Test func aClientCallsOnlyOnceRegisteredAndLeavesThroughUnregistration() async throws {
         let fixture = try await ExchangeFixture()
         let lab = "BJ-SANDBOX%3AGOV%3AARCEP%3ALAB"

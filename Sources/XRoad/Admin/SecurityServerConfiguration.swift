@@ -298,6 +298,18 @@ public final class SecurityServerConfiguration: Sendable {
             throw Conflict(description: "client \(client.adminID) already has a service with the code \(duplicate.id.serviceCode)")
         }
         let id = try database.transaction { transaction -> Int64 in
+            // Again inside the transaction, which writers take one at a time: the same description posted
+            // twice at once passed the checks above together.
+            if let same = try transaction.queryOne(
+                "SELECT id FROM service_descriptions WHERE client = ? AND url = ?", [.text(client.adminID), .text(url)])
+            {
+                throw Conflict(description: "client \(client.adminID) already has a service description with the URL \(url.prefix(200)) (id \(try same.int("id")))")
+            }
+            for service in services {
+                if try transaction.queryOne("SELECT service FROM described_services WHERE lower(service) = lower(?)", [.text(service.id.adminID)]) != nil {
+                    throw Conflict(description: "client \(client.adminID) already has a service with the code \(service.id.serviceCode)")
+                }
+            }
             try transaction.execute(
                 "INSERT INTO service_descriptions (client, url, type, refreshed_at) VALUES (?, ?, ?, ?)",
                 [.text(client.adminID), .text(url), .text(type.rawValue), .text(Self.now())])
