@@ -15,10 +15,12 @@ import Testing
 struct PeerAuthenticationTests {
     /// A request to RCCM for the e-service, signed with ARCEP's key as ss-arcep signs it, sent straight
     /// to ss-asin's server side with `tls` as the client's TLS configuration.
-    func relay(_ fixture: ExchangeFixture, tls: TLSConfiguration) async throws -> (status: Int, error: String?, body: String) {
+    func relay(
+        _ fixture: ExchangeFixture, tls: TLSConfiguration, target: String = "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies?rccm=x"
+    ) async throws -> (status: Int, error: String?, body: String) {
         let arcep = try #require(fixture.servers["ss-arcep"]?.keys.signing[try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP")])
         let part = RestRequestPart(
-            method: "GET", target: "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies?rccm=x",
+            method: "GET", target: target,
             headers: [.init("X-Road-Client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI"), .init("X-Road-Id", "relay-1"), .init("X-Road-Request-Id", "r-1")])
         let envelope = try SignedEnvelope.seal([.init(contentType: RestEnvelopeParts.request, body: part.bytes)], by: arcep, at: Date())
         var request = HTTPClientRequest(url: fixture.urls["ss-asin-server"]!.replacingOccurrences(of: "http://", with: "https://") + "/")
@@ -79,6 +81,15 @@ struct PeerAuthenticationTests {
         let refused = try await relay(fixture, tls: arcep.peerTLS.client)
         #expect(refused.error == "Server.ServerProxy.SslAuthenticationFailed")
         #expect(refused.body.contains("is not valid: OCSP response indicates certificate status is REVOKED"), "\(refused.body)")
+        await fixture.stop()
+    }
+
+    @Test func aTargetNoConsumerServerWouldSendIsAnInvalidMessageOfTheProvider() async throws {
+        let fixture = try await ExchangeFixture()
+        let reply = try await relay(fixture, tls: try #require(fixture.servers["ss-arcep"]).peerTLS.client, target: "/r1/BJ-SANDBOX/GOV/APIEX")
+        #expect(reply.status == 500)
+        #expect(reply.error == "Server.ServerProxy.InvalidMessage")
+        #expect(reply.body.contains("Invalid REST request path"), "\(reply.body)")
         await fixture.stop()
     }
 

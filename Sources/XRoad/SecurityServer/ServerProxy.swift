@@ -48,7 +48,13 @@ struct ServerProxy {
             let (part, payload, client) = try await restRequest(opened, signer: signer)
             accept = part.value("Accept")
             language = Language.negotiate(query: nil, acceptLanguage: part.value("Accept-Language"))
-            let target = try RestRequestTarget.parse(part.target)
+            let target: RestRequestTarget
+            do {
+                target = try RestRequestTarget.parse(part.target)
+            } catch {
+                // The consumer's server sends only targets it parsed itself: this one was made elsewhere.
+                throw XRoadFault(.serverProxy("InvalidMessage"), error.message, explain: error.explanation)
+            }
             let queryID = part.value("X-Road-Id") ?? ""
             let requestID = part.value("X-Road-Request-Id") ?? ""
             // Logged once access is granted, as X-Road's provider does (step 11 after the checks of step 10).
@@ -60,7 +66,8 @@ struct ServerProxy {
                         manifest: opened.manifest, signature: opened.signature, status: nil),
                     side: XRoadErrorCode.serverProxy)
             }
-            let (response, sealed, responsePart, responseBody) = try await serve(part, body: payload, client: client, afterAccessCheck: logRequest)
+            let (response, sealed, responsePart, responseBody) = try await serve(
+                part, target: target, body: payload, client: client, afterAccessCheck: logRequest)
             let proof = SignedEnvelope.proof(of: sealed)
             try await server.log(
                 .init(
@@ -120,9 +127,9 @@ struct ServerProxy {
     }
 
     private func serve(
-        _ part: RestRequestPart, body: [UInt8], client: XRoadClientID, afterAccessCheck: @Sendable () async throws(XRoadFault) -> Void
+        _ part: RestRequestPart, target: RestRequestTarget, body: [UInt8], client: XRoadClientID,
+        afterAccessCheck: @Sendable () async throws(XRoadFault) -> Void
     ) async throws(XRoadFault) -> (Response, MultipartMessage, RestResponsePart, [UInt8]) {
-        let target = try RestRequestTarget.parse(part.target)
         guard server.definition.clients.contains(target.service.provider) else {
             throw XRoadFault(.serverProxy("UnknownService"), "Unknown service: \(target.service)", explain: .unknownService(target.service, known: []))
         }
