@@ -53,6 +53,30 @@ import Testing
         #expect((try await PNPEFixture.send(.GET, pnpe.baseURL + "/payer/0033")).status == 400)
     }
 
+    @Test func thePhoneOpenedFromACheckoutShowsThatPaymentOnly() async throws {
+        let pnpe = try await PNPEFixture()
+        defer { Task { await pnpe.stop() } }
+        // Two trainees of a cohort pushing to the same number.
+        let mine = try await pnpe.createPayment(amount: 25_000)
+        let theirs = try await pnpe.createPayment(amount: 30_000)
+        for id in [mine, theirs] { #expect(try await pnpe.collect(id, msisdn: "+2290166778899").status == 202) }
+
+        let checkout = try await PNPEFixture.send(.GET, pnpe.baseURL + "/checkout/\(try await token(pnpe, mine))")
+        #expect(checkout.text.contains("/payer/%2B2290166778899?lang=fr&amp;payment=\(mine)"))
+        let only = try await PNPEFixture.send(.GET, pnpe.baseURL + "/payer/+2290166778899?payment=\(mine)")
+        #expect(only.text.contains("25 000 FCFA") && !only.text.contains("30 000 FCFA"))
+        #expect(only.text.contains("Toutes les demandes reçues par ce numéro"))
+        let all = try await PNPEFixture.send(.GET, pnpe.baseURL + "/payer/+2290166778899")
+        #expect(all.text.contains("25 000 FCFA") && all.text.contains("30 000 FCFA"))
+
+        // Answering keeps the filter; the other prompt is still waiting on the number.
+        let answered = try await form(pnpe, "/payer/+2290166778899/prompts/\(mine)?payment=\(mine)", "action=approve&pin=4321")
+        #expect(answered.status == 200 && answered.text.contains("effectué") && !answered.text.contains("30 000 FCFA"))
+        #expect(try await pnpe.status(theirs) == "processing")
+        let hostile = try await PNPEFixture.send(.GET, pnpe.baseURL + "/payer/+2290166778899?payment=%3Cscript%3E")
+        #expect(hostile.status == 200 && !hostile.text.contains("<script>"))
+    }
+
     @Test func sandboxButtonsRedirectToReturnURL() async throws {
         let pnpe = try await PNPEFixture()
         defer { Task { await pnpe.stop() } }

@@ -34,7 +34,7 @@ enum CheckoutPage {
             body += """
                 <meta http-equiv="refresh" content="3">
                 <p>\(t("Une demande de paiement a été envoyée sur votre téléphone. Validez-la avec votre code PIN.", "A payment request was sent to your phone. Approve it with your PIN.").htmlEscaped)</p>
-                <p><a href="/payer/\(payer.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")\(lang)">\(t("Ouvrir le simulateur de téléphone", "Open the phone simulator").htmlEscaped)</a></p>
+                <p><a href="/payer/\(payer.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")\(lang)&amp;payment=\(payment.id)">\(t("Ouvrir le simulateur de téléphone", "Open the phone simulator").htmlEscaped)</a></p>
                 """
         default:
             let outcome = payment.status == .succeeded ? t("Paiement réussi.", "Payment succeeded.") : t("Le paiement n'a pas abouti.", "The payment did not go through.")
@@ -69,11 +69,18 @@ enum CheckoutPage {
 
 /// The payer's phone (reference §4.3): pending pushes as USSD prompts, approved with a PIN.
 enum PayerPage {
-    static func render(msisdn: MSISDN, prompts: [(Payment, Merchant)], language: Language, message: String? = nil) -> String {
+    /// - Parameter only: a payment id, when the page was opened from that payment's checkout: a cohort shares
+    ///   the test numbers, so the other trainees' prompts to the same number are left out (one link away).
+    static func render(msisdn: MSISDN, prompts: [(Payment, Merchant)], language: Language, message: String? = nil, only: String? = nil) -> String {
         let t = { (fr: String, en: String) in LocalizedText(fr: fr, en: en)(language) }
         let path = "/payer/\(msisdn.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+        let filter = only.map { "&payment=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
+        let prompts = only.map { id in prompts.filter { $0.0.id == id } } ?? prompts
         var body = "<h1>📱 \(msisdn.formatted.htmlEscaped)</h1>"
         if let message { body += "<p role=\"status\">\(message.htmlEscaped)</p>" }
+        if only != nil {
+            body += "<p><a href=\"\(path)?lang=\(language.rawValue)\">\(t("Toutes les demandes reçues par ce numéro", "Every request to this number").htmlEscaped)</a></p>"
+        }
         if prompts.isEmpty {
             body += "<meta http-equiv=\"refresh\" content=\"3\"><p>\(t("Aucune demande de paiement en attente.", "No pending payment request.").htmlEscaped)</p>"
         }
@@ -83,7 +90,7 @@ enum PayerPage {
                 ? "\(operatorName) : Payer \(Formatting.francs(payment.amount)) à \(merchant.name) ? Entrez votre code PIN"
                 : "\(operatorName): Pay \(Formatting.francs(payment.amount)) to \(merchant.name)? Enter your PIN"
             body += """
-                <form class="ussd" method="post" action="\(path)/prompts/\(payment.id)?lang=\(language.rawValue)">
+                <form class="ussd" method="post" action="\(path)/prompts/\(payment.id)?lang=\(language.rawValue)\(filter.htmlEscaped)">
                 <p>\(question.htmlEscaped)</p>
                 <p><input name="pin" inputmode="numeric" pattern="[0-9]{4}" maxlength="4" placeholder="PIN" autocomplete="off"></p>
                 <button name="action" value="approve">\(t("Valider", "Approve").htmlEscaped)</button>

@@ -87,11 +87,17 @@ struct PageRoutes {
         } catch let error as PNPEError {
             return Self.html(PageLayout.render(title: "PNPE", language: request.language, body: "<p>\(error.message.htmlEscaped)</p>"), status: .badRequest)
         }
-        return Self.html(PayerPage.render(msisdn: msisdn, prompts: try prompts(msisdn), language: request.language))
+        return Self.html(PayerPage.render(msisdn: msisdn, prompts: try prompts(msisdn), language: request.language, only: Self.onlyPayment(request)))
+    }
+
+    /// `?payment=…`: the phone page opened from one payment's checkout shows that payment's prompt only.
+    private static func onlyPayment(_ request: Request) -> String? {
+        request.uri.queryParameters["payment"].map(String.init).flatMap { $0.isEmpty ? nil : String($0.prefix(100)) }
     }
 
     @Sendable func answer(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         let language = request.language
+        let only = Self.onlyPayment(request)
         let msisdn: MSISDN
         do {
             msisdn = try MSISDN(parsing: Self.msisdnParameter(context))
@@ -101,16 +107,20 @@ struct PageRoutes {
         let form = try await FormBody.read(request, limit: platform.configuration.maxBodyBytes)
         let id = context.parameters.get("payment") ?? ""
         guard let payment = try prompts(msisdn).first(where: { $0.0.id == id })?.0 else {
-            return Self.html(PayerPage.render(msisdn: msisdn, prompts: try prompts(msisdn), language: language, message: LocalizedText(fr: "Cette demande n'est plus en attente.", en: "This request is no longer pending.")(language)), status: .conflict)
+            return Self.html(
+                PayerPage.render(
+                    msisdn: msisdn, prompts: try prompts(msisdn), language: language,
+                    message: LocalizedText(fr: "Cette demande n'est plus en attente.", en: "This request is no longer pending.")(language), only: only),
+                status: .conflict)
         }
         do {
             let result = try platform.answerPrompt(payment: payment, msisdn: msisdn, approve: form["action"] != "decline", pin: form["pin"])
             let message = result.status == .succeeded
                 ? LocalizedText(fr: "Paiement de \(Formatting.francs(result.amount)) effectué.", en: "Payment of \(Formatting.francs(result.amount)) done.")(language)
                 : LocalizedText(fr: "Paiement refusé (\(result.failureCode ?? "")).", en: "Payment refused (\(result.failureCode ?? "")).")(language)
-            return Self.html(PayerPage.render(msisdn: msisdn, prompts: try prompts(msisdn), language: language, message: message))
+            return Self.html(PayerPage.render(msisdn: msisdn, prompts: try prompts(msisdn), language: language, message: message, only: only))
         } catch let error as PNPEError {
-            return Self.html(PayerPage.render(msisdn: msisdn, prompts: try prompts(msisdn), language: language, message: error.message), status: error.status)
+            return Self.html(PayerPage.render(msisdn: msisdn, prompts: try prompts(msisdn), language: language, message: error.message, only: only), status: error.status)
         }
     }
 }
