@@ -72,6 +72,8 @@ import Testing
         // Answering keeps the filter; the other prompt is still waiting on the number.
         let answered = try await form(pnpe, "/payer/+2290166778899/prompts/\(mine)?payment=\(mine)", "action=approve&pin=4321")
         #expect(answered.status == 200 && answered.text.contains("effectué") && !answered.text.contains("30 000 FCFA"))
+        // Nothing left for this payment: the page refreshes to the phone page, not to the prompt's POST-only URL.
+        #expect(answered.text.contains("content=\"3; url=/payer/%2B2290166778899?lang=fr&amp;payment=\(mine)\""), "\(answered.text)")
         #expect(try await pnpe.status(theirs) == "processing")
         let hostile = try await PNPEFixture.send(.GET, pnpe.baseURL + "/payer/+2290166778899?payment=%3Cscript%3E")
         #expect(hostile.status == 200 && !hostile.text.contains("<script>"))

@@ -74,7 +74,8 @@ enum PayerPage {
     static func render(msisdn: MSISDN, prompts: [(Payment, Merchant)], language: Language, message: String? = nil, only: String? = nil) -> String {
         let t = { (fr: String, en: String) in LocalizedText(fr: fr, en: en)(language) }
         let path = "/payer/\(msisdn.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-        let filter = only.map { "&payment=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""
+        let unreserved = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+        let filter = only.map { "&payment=" + ($0.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "") } ?? ""
         let prompts = only.map { id in prompts.filter { $0.0.id == id } } ?? prompts
         var body = "<h1>📱 \(msisdn.formatted.htmlEscaped)</h1>"
         if let message { body += "<p role=\"status\">\(message.htmlEscaped)</p>" }
@@ -82,7 +83,9 @@ enum PayerPage {
             body += "<p><a href=\"\(path)?lang=\(language.rawValue)\">\(t("Toutes les demandes reçues par ce numéro", "Every request to this number").htmlEscaped)</a></p>"
         }
         if prompts.isEmpty {
-            body += "<meta http-equiv=\"refresh\" content=\"3\"><p>\(t("Aucune demande de paiement en attente.", "No pending payment request.").htmlEscaped)</p>"
+            // To the phone page itself: after answering, the document's own URL is the prompt's, POST only.
+            let page = "\(path)?lang=\(language.rawValue)\(filter)".htmlEscaped
+            body += "<meta http-equiv=\"refresh\" content=\"3; url=\(page)\"><p>\(t("Aucune demande de paiement en attente.", "No pending payment request.").htmlEscaped)</p>"
         }
         for (payment, merchant) in prompts {
             let operatorName = payment.method?.displayName ?? "Mobile Money"
