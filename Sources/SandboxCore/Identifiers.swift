@@ -64,7 +64,8 @@ public enum Crockford32 {
 }
 
 public enum Hex {
-    /// The common case, digests and serial numbers, without a generic iterator per byte.
+    /// Two digits per byte, by byte arithmetic rather than `String(format:)`: ids and digests are formatted
+    /// on hot paths.
     public static func encode(_ bytes: [UInt8], uppercase: Bool = true) -> String {
         let digits: StaticString = uppercase ? "0123456789ABCDEF" : "0123456789abcdef"
         return digits.withUTF8Buffer { digits in
@@ -78,16 +79,9 @@ public enum Hex {
         }
     }
 
+    /// The same for slices and other byte sequences.
     public static func encode(_ bytes: some Sequence<UInt8>, uppercase: Bool = true) -> String {
-        // Byte arithmetic, not String(format:) per byte: ids and digests are formatted on hot paths.
-        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.underestimatedCount * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        encode(Array(bytes), uppercase: uppercase)
     }
 
     /// Accepts an optional `0x` prefix and `:` separators; nil for anything else.

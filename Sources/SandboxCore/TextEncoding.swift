@@ -32,17 +32,15 @@ public enum ASCIIText {
     public static func equalIgnoringCase(_ a: String, _ b: String) -> Bool {
         var a = a
         var b = b
-        return a.withUTF8 { left in
-            b.withUTF8 { right in
-                guard left.count == right.count else { return false }
-                for index in 0..<left.count where lower(left[index]) != lower(right[index]) { return false }
-                return true
-            }
-        }
+        return a.withUTF8 { left in b.withUTF8 { right in equalBytesIgnoringCase(left, right) } }
     }
 
     /// The same comparison for text already held as bytes.
     public static func equalIgnoringCase(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        equalBytesIgnoringCase(a, b)
+    }
+
+    private static func equalBytesIgnoringCase(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { lower($0) == lower($1) }
     }
 
