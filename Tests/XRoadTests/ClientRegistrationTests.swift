@@ -14,6 +14,16 @@ struct ClientRegistrationTests {
     let portal = ("X-Road-Client", "BJ-SANDBOX/COM/BJ-0000000001/PORTAIL")
     let trainee = "BJ-SANDBOX%3ACOM%3ABJ-0000000002%3ATRAINEE-07"
 
+    /// `POST /api/v1/clients` on ss-asin for the trainee's subsystem (saved, not registered).
+    func addTrainee(_ fixture: ExchangeFixture) async throws -> ExchangeFixture.Reply {
+        try await fixture.call("ss-asin", .POST, "/api/v1/clients", headers: [key, json], body: #"{"client":{"member_class":"COM","member_code":"BJ-0000000002","subsystem_code":"TRAINEE-07","subsystem_name":"Stagiaire 07"},"ignore_warnings":false}"#)
+    }
+
+    /// The body of `POST /api/v1/clients/{trainee}/service-descriptions` for the backend's OpenAPI example.
+    func traineeDescription(_ fixture: ExchangeFixture) -> String {
+        #"{"url":"\#(fixture.urls["backend"]!)/trainee/openapi.json","type":"OPENAPI3","rest_service_code":"orders"}"#
+    }
+
     func object(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
@@ -22,9 +32,7 @@ struct ClientRegistrationTests {
         let fixture = try await ExchangeFixture()
         let call = "/r1/BJ-SANDBOX/COM/BJ-0000000002/TRAINEE-07/orders/orders/12"
 
-        let added = try await fixture.call(
-            "ss-asin", .POST, "/api/v1/clients", headers: [key, json],
-            body: #"{"client":{"member_class":"COM","member_code":"BJ-0000000002","subsystem_code":"TRAINEE-07","subsystem_name":"Stagiaire 07"},"ignore_warnings":false}"#)
+        let added = try await addTrainee(fixture)
         #expect(added.status == 201)
         #expect(try object(added.body)["status"] as? String == "SAVED")
         // Not registered yet: the consumer's server finds no address for it.
@@ -37,7 +45,7 @@ struct ClientRegistrationTests {
 
         let description = try await fixture.call(
             "ss-asin", .POST, "/api/v1/clients/\(trainee)/service-descriptions", headers: [key, json],
-            body: #"{"url":"\#(fixture.urls["backend"]!)/trainee/openapi.json","type":"OPENAPI3","rest_service_code":"orders"}"#)
+            body: traineeDescription(fixture))
         #expect(description.status == 201)
         let document = try object(description.body)
         #expect(document["disabled"] as? Bool == true)
@@ -92,10 +100,8 @@ struct ClientRegistrationTests {
 
     @Test func theSameDescriptionPostedFourTimesAtOnceIsAddedOnce() async throws {
         let fixture = try await ExchangeFixture()
-        _ = try await fixture.call(
-            "ss-asin", .POST, "/api/v1/clients", headers: [key, json],
-            body: #"{"client":{"member_class":"COM","member_code":"BJ-0000000002","subsystem_code":"TRAINEE-07","subsystem_name":"Stagiaire 07"},"ignore_warnings":false}"#)
-        let body = #"{"url":"\#(fixture.urls["backend"]!)/trainee/openapi.json","type":"OPENAPI3","rest_service_code":"orders"}"#
+        #expect(try await addTrainee(fixture).status == 201)
+        let body = traineeDescription(fixture)
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<4 {
                 group.addTask {
@@ -112,14 +118,12 @@ struct ClientRegistrationTests {
 
     @Test func aDescriptionAddedMeanwhileByAnotherWriterIsAConflictNotAnError() async throws {
         let fixture = try await ExchangeFixture()
-        _ = try await fixture.call(
-            "ss-asin", .POST, "/api/v1/clients", headers: [key, json],
-            body: #"{"client":{"member_class":"COM","member_code":"BJ-0000000002","subsystem_code":"TRAINEE-07","subsystem_name":"Stagiaire 07"},"ignore_warnings":false}"#)
+        #expect(try await addTrainee(fixture).status == 201)
         // A second writer whose view predates the description, as a request racing the first one has.
         let stale = try SecurityServerConfiguration(url: fixture.directory.file("data/xroad/ss-asin/conf.sqlite"), topology: fixture.topology, serverName: "ss-asin")
         let posted = try await fixture.call(
             "ss-asin", .POST, "/api/v1/clients/\(trainee)/service-descriptions", headers: [key, json],
-            body: #"{"url":"\#(fixture.urls["backend"]!)/trainee/openapi.json","type":"OPENAPI3","rest_service_code":"orders"}"#)
+            body: traineeDescription(fixture))
         #expect(posted.status == 201)
         let added = try #require(fixture.servers["ss-asin"]?.configuration.descriptions.last)
         let sameURL = #expect(throws: SecurityServerConfiguration.Conflict.self) {
