@@ -18,6 +18,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         }
         self.pointer = pointer
         self.der = der
+        // Checked above: every Certificate has a decodable key.
+        publicKey = PublicKey(owning: X509_get_pubkey(pointer)!)
     }
 
     deinit { X509_free(pointer) }
@@ -54,11 +56,9 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     public var notBefore: Date { ASN1Time.date(X509_get0_notBefore(pointer)) ?? .distantPast }
     public var notAfter: Date { ASN1Time.date(X509_get0_notAfter(pointer)) ?? .distantPast }
 
-    /// The subject public key. Each call returns a new reference to the same key.
-    public var publicKey: PublicKey {
-        // Checked at construction: every Certificate has a decodable key.
-        PublicKey(owning: X509_get_pubkey(pointer)!)
-    }
+    /// The subject public key, one object for the certificate's life, so that its verification contexts
+    /// are reused by every signature checked against this certificate.
+    public let publicKey: PublicKey
 
     /// SHA-256 of the DER encoding, uppercase hex, no separators.
     public var fingerprintSHA256: String { HexText.encode(DigestAlgorithm.sha256.hash(der)) }

@@ -6,7 +6,13 @@ import Foundation
 public final class PrivateKey: @unchecked Sendable {
     let pointer: OpaquePointer
 
-    init(owning pointer: OpaquePointer) { self.pointer = pointer }
+    /// Reused signing contexts; nil for key types that sign the message rather than a digest.
+    private let signingContexts: SignatureContexts?
+
+    init(owning pointer: OpaquePointer) {
+        self.pointer = pointer
+        signingContexts = SignatureContexts(key: pointer, operation: .sign)
+    }
 
     deinit { EVP_PKEY_free(pointer) }
 
@@ -74,6 +80,7 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// Signs `data` (hashing it with `digest`): DER `ECDSA-Sig-Value` for EC keys, PKCS#1 v1.5 for RSA.
     public func sign(_ data: [UInt8], digest: DigestAlgorithm) throws -> [UInt8] {
+        if let signingContexts { return try signingContexts.sign(data, digest: digest) }
         clearOpenSSLErrors()
         let context = try require(EVP_MD_CTX_new(), "create signing context")
         defer { EVP_MD_CTX_free(context) }

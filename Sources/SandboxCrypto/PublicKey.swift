@@ -6,8 +6,14 @@ import Foundation
 public final class PublicKey: @unchecked Sendable {
     let pointer: OpaquePointer
 
+    /// Reused verification contexts; nil for key types that verify the message rather than a digest.
+    private let verificationContexts: SignatureContexts?
+
     /// Takes ownership of `pointer`.
-    init(owning pointer: OpaquePointer) { self.pointer = pointer }
+    init(owning pointer: OpaquePointer) {
+        self.pointer = pointer
+        verificationContexts = SignatureContexts(key: pointer, operation: .verify)
+    }
 
     deinit { EVP_PKEY_free(pointer) }
 
@@ -43,6 +49,7 @@ public final class PublicKey: @unchecked Sendable {
 
     /// Verifies a signature made with ``PrivateKey/sign(_:digest:)`` (DER ECDSA or PKCS#1 v1.5).
     public func verify(signature: [UInt8], for data: [UInt8], digest: DigestAlgorithm) -> Bool {
+        if let verificationContexts { return verificationContexts.verify(signature, for: data, digest: digest) }
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
         guard EVP_DigestVerifyInit(context, nil, digest.md, nil, pointer) == 1 else {
