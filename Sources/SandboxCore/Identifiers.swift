@@ -4,24 +4,15 @@ import Foundation
 /// read aloud or copied from paper survives).
 public enum Identifier {
     public static func random(prefix: String, bytes: Int = 16) -> String {
-        // Eight bytes per call to the system generator (one syscall each), not one call per byte.
-        var generator = SystemRandomNumberGenerator()
-        var random: [UInt8] = []
-        random.reserveCapacity(bytes + 7)
-        while random.count < bytes { withUnsafeBytes(of: generator.next() as UInt64) { random += $0 } }
-        random.removeLast(random.count - bytes)
-        return "\(prefix)_\(Crockford32.encode(random))"
+        "\(prefix)_\(Crockford32.encode(RandomBytes.take(bytes)))"
     }
 
     public static func requestID() -> String { random(prefix: "req", bytes: 12) }
 
     /// A random (version 4) UUID in lower case, as X-Road writes message and request ids. Foundation's
-    /// `UUID()` opens `/dev/urandom` on every call on Linux; this asks the system generator twice.
+    /// `UUID()` opens `/dev/urandom` on every call on Linux; this takes its bytes from ``RandomBytes``.
     public static func uuid() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16)
-        for _ in 0..<2 { withUnsafeBytes(of: generator.next() as UInt64) { bytes += $0 } }
+        var bytes = RandomBytes.take(16)
         bytes[6] = bytes[6] & 0x0F | 0x40
         bytes[8] = bytes[8] & 0x3F | 0x80
         let digits = Array("0123456789abcdef".utf8)

@@ -34,6 +34,32 @@ struct IdentifierTests {
         }
     }
 
+    /// Draws that straddle refills of the 4 KiB pool, from many tasks at once: each one is fresh (no
+    /// 16-byte draw repeats) and the bytes are not stuck (every value of a byte shows up).
+    @Test func randomBytesAreFreshAcrossRefillsAndThreads() async {
+        let draws = await withTaskGroup(of: [[UInt8]].self) { group in
+            for _ in 0..<8 { group.addTask { (0..<1_000).map { _ in RandomBytes.take(16) } } }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(draws.count == 8_000)
+        #expect(draws.allSatisfy { $0.count == 16 })
+        #expect(Set(draws).count == 8_000)
+        #expect(Set(draws.joined()).count == 256)
+        #expect(RandomBytes.take(0).isEmpty)
+        #expect(RandomBytes.take(4096).count == 4096)
+    }
+
+    @Test func uuidsAreVersion4() {
+        let uuids = (0..<500).map { _ in Identifier.uuid() }
+        #expect(Set(uuids).count == 500)
+        for uuid in uuids {
+            let parts = uuid.split(separator: "-")
+            #expect(parts.map(\.count) == [8, 4, 4, 4, 12])
+            #expect(parts[2].first == "4")
+            #expect(parts[3].first.map { "89ab".contains($0) } == true)
+        }
+    }
+
     @Test func crockfordKnownVector() {
         #expect(Crockford32.encode([0xFF]) == "ZW")
         #expect(Crockford32.encode([0, 0, 0, 0, 0]) == "00000000")
