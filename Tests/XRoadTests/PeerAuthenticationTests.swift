@@ -14,9 +14,9 @@ import Testing
 @Suite("Mutual TLS: the consumer's server must be the signing member's")
 struct PeerAuthenticationTests {
     /// A request to RCCM for the e-service, signed with ARCEP's key as ss-arcep signs it, sent straight
-    /// to ss-asin's server side with `tls` as the client's TLS configuration.
+    /// to ss-asin's server side with `tls` as the request's TLS configuration (nil: the client's own).
     func relay(
-        _ fixture: ExchangeFixture, tls: TLSConfiguration, target: String = "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies?rccm=x"
+        _ fixture: ExchangeFixture, tls: TLSConfiguration?, via client: HTTPClient = .shared, target: String = "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies?rccm=x"
     ) async throws -> (status: Int, error: String?, body: String) {
         let arcep = try #require(fixture.servers["ss-arcep"]?.keys.signing[try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP")])
         let part = RestRequestPart(
@@ -29,7 +29,7 @@ struct PeerAuthenticationTests {
         request.headers.add(name: "Content-Type", value: envelope.contentType)
         request.headers.add(name: "x-road-message-type", value: "REST")
         request.body = .bytes(ByteBuffer(bytes: envelope.encoded()))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await client.execute(request, timeout: .seconds(30))
         let body = String(buffer: try await response.body.collect(upTo: 1 << 20))
         return (Int(response.status.code), response.headers.first(name: "X-Road-Error"), body)
     }
@@ -43,6 +43,24 @@ struct PeerAuthenticationTests {
         }
         tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(try key.pkcs8PEM().utf8), format: .pem))
         return tls
+    }
+
+    /// The server's own peer client carries its TLS identity without a per-request configuration, keeps
+    /// one client, and a dropped client shuts itself down (a debug build stops on a client dropped running).
+    @Test func thePeerClientPresentsTheServersIdentityAndShutsDownWhenDropped() async throws {
+        let fixture = try await ExchangeFixture()
+        let arcep = try #require(fixture.servers["ss-arcep"])
+        var peerClient: PeerHTTPClient? = PeerHTTPClient(tls: arcep.peerTLS.client)
+        let client = try #require(peerClient).http
+        #expect(peerClient?.http === client, "one client for the server's life")
+        // No TLS configuration on the request: ss-asin requires a client certificate, so this passes the
+        // handshake and the peer check only with the identity set on the client.
+        let relayed = try await relay(fixture, tls: nil, via: client)
+        #expect(relayed.status == 200, "\(relayed)")
+        peerClient = nil
+        try await Task.sleep(for: .milliseconds(300))
+        await #expect(throws: HTTPClientError.alreadyShutdown) { try await relay(fixture, tls: nil, via: client) }
+        await fixture.stop()
     }
 
     @Test func theMembersOwnServerIsAcceptedAnotherServerIsNot() async throws {

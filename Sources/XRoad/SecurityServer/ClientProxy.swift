@@ -148,7 +148,6 @@ struct ClientProxy {
         }
         var outgoing = HTTPClientRequest(url: base + "/")
         outgoing.method = .POST
-        outgoing.tlsConfiguration = server.peerTLS.client
         outgoing.headers.add(name: "Content-Type", value: envelope.contentType)
         outgoing.headers.add(name: "x-road-request-id", value: requestID)
         outgoing.headers.add(name: "x-road-message-type", value: messageType)
@@ -159,7 +158,7 @@ struct ClientProxy {
         let response: HTTPClientResponse
         let bytes: [UInt8]
         do {
-            response = try await SecurityServer.httpClient.execute(outgoing, timeout: .seconds(120))
+            response = try await server.peerClient.http.execute(outgoing, timeout: .seconds(120))
             bytes = Array(try await response.body.collect(upTo: SecurityServer.maximumBodySize + (1 << 20)).readableBytesView)
         } catch let error as NIOSSLError {
             throw XRoadFault(.clientProxy("SslAuthenticationFailed"), "TLS handshake failed: \(error)", explain: .tlsFailed(provider.name, "\(error)"))

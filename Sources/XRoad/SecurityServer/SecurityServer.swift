@@ -29,6 +29,8 @@ public struct SecurityServer: Sendable {
     let signerStatus: SignerStatus
     /// Mutual TLS with the other security servers.
     public let peerTLS: PeerTLS
+    /// Connections to the other security servers, with ``peerTLS``'s client identity.
+    let peerClient: PeerHTTPClient
     let intermediates: [Certificate]
     /// The central server the global configuration comes from; nil keeps the topology's registrations.
     public let central: CentralServerClient?
@@ -46,6 +48,7 @@ public struct SecurityServer: Sendable {
         self.keys = keys
         self.intermediates = keys.intermediates
         self.peerTLS = try PeerTLS(keys: keys)
+        self.peerClient = PeerHTTPClient(tls: peerTLS.client)
         self.peers = peers
         self.messageLog = messageLog
         self.timestamper = MessageLogTimestamper(log: messageLog, tsaURL: tsaURL)
@@ -146,15 +149,18 @@ public struct SecurityServer: Sendable {
     /// Requests to backends and to peers: redirects are returned to the caller, never followed (PR-REST §4.4);
     /// a refused connection fails at once, as X-Road's `NetworkError` does, instead of being retried until
     /// the service timeout.
-    static let httpClient: HTTPClient = {
+    static let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpClientConfiguration)
+
+    /// The settings of ``httpClient`` and of each server's ``PeerHTTPClient``.
+    static var httpClientConfiguration: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
         configuration.timeout.connect = .seconds(10)
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+        return configuration
+    }
 
     /// Largest REST body a security server relays.
     public static let maximumBodySize = 16 * 1024 * 1024
