@@ -24,6 +24,31 @@ struct ProtocolTests {
         #expect(throws: XRoadIdentifierError.self) { try XRoadClientID.parse(text) }
     }
 
+    /// Parsed identifiers are kept by their text: a second parse gives the same value, distinct spellings
+    /// of one identifier stay distinct entries, errors are never kept, and the table never outgrows its limit.
+    @Test func parsedIdentifiersAreKeptBoundedAndErrorsAreNot() throws {
+        let cache = ParsedIdentifiers<XRoadClientID>()
+        var parses = 0
+        let parse = { (text: String) throws(XRoadIdentifierError) -> XRoadClientID in
+            parses += 1
+            return try XRoadClientID.parse(text)
+        }
+        let first = try cache.value(of: "BJ-SANDBOX/GOV/ARCEP/AGREMENT%2DFAI", parse: parse)
+        #expect(try cache.value(of: "BJ-SANDBOX/GOV/ARCEP/AGREMENT%2DFAI", parse: parse) == first)
+        #expect(parses == 1)
+        #expect(try cache.value(of: "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI", parse: parse) == first)
+        #expect(parses == 2 && cache.count == 2)
+        for _ in 0..<2 {
+            #expect(throws: XRoadIdentifierError.self) { try cache.value(of: "BJ-SANDBOX/GOV/%ZZ", parse: parse) }
+        }
+        #expect(parses == 4 && cache.count == 2, "an error is parsed (and reported) every time")
+        for index in 0..<(ParsedIdentifiers<XRoadClientID>.limit * 3) {
+            _ = try cache.value(of: "BJ-SANDBOX/COM/FIRM-\(index)", parse: parse)
+            #expect(cache.count <= ParsedIdentifiers<XRoadClientID>.limit)
+        }
+        #expect(try cache.value(of: "BJ-SANDBOX/COM/FIRM-7", parse: parse).memberCode == "FIRM-7")
+    }
+
     @Test func registrationIsStrictWhereRunTimeOnlyWarns() {
         #expect(XRoadIdentifierText.registrationProblem("AGREMENT-FAI") == nil)
         #expect(XRoadIdentifierText.registrationProblem("A:B")?.contains("forbidden") == true)

@@ -37,9 +37,13 @@ public struct XRoadClientID: Hashable, Sendable, Comparable, CustomStringConvert
     /// Parses `INSTANCE/CLASS/CODE[/SUBSYSTEM]` with each part percent-decoded on its own (the `/`
     /// separators are never encoded), as the `X-Road-Client` header carries it.
     public static func parse(_ text: String) throws(XRoadIdentifierError) -> XRoadClientID {
-        let parts = try XRoadIdentifierText.decodeParts(text, expected: 3...4, kind: "client")
-        return XRoadClientID(instance: parts[0], memberClass: parts[1], memberCode: parts[2], subsystemCode: parts.count == 4 ? parts[3] : nil)
+        try parsed.value(of: text) { text throws(XRoadIdentifierError) in
+            let parts = try XRoadIdentifierText.decodeParts(text, expected: 3...4, kind: "client")
+            return XRoadClientID(instance: parts[0], memberClass: parts[1], memberCode: parts[2], subsystemCode: parts.count == 4 ? parts[3] : nil)
+        }
     }
+
+    static let parsed = ParsedIdentifiers<XRoadClientID>()
 
     /// Parses `CLASS/CODE[/SUBSYSTEM]` within a known instance (the topology file's short form), or a full id.
     public static func parse(_ text: String, instance: String) throws(XRoadIdentifierError) -> XRoadClientID {
@@ -73,11 +77,15 @@ public struct XRoadServiceID: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE` (REST requires all five parts, as the implementation does).
     public static func parse(_ text: String) throws(XRoadIdentifierError) -> XRoadServiceID {
-        let parts = try XRoadIdentifierText.decodeParts(text, expected: 5...5, kind: "service")
-        return XRoadServiceID(
-            provider: XRoadClientID(instance: parts[0], memberClass: parts[1], memberCode: parts[2], subsystemCode: parts[3]),
-            serviceCode: parts[4])
+        try parsed.value(of: text) { text throws(XRoadIdentifierError) in
+            let parts = try XRoadIdentifierText.decodeParts(text, expected: 5...5, kind: "service")
+            return XRoadServiceID(
+                provider: XRoadClientID(instance: parts[0], memberClass: parts[1], memberCode: parts[2], subsystemCode: parts[3]),
+                serviceCode: parts[4])
+        }
     }
+
+    static let parsed = ParsedIdentifiers<XRoadServiceID>()
 
     /// `CLASS/CODE/SUBSYSTEM/SERVICE` within a known instance, or a full id.
     public static func parse(_ text: String, instance: String) throws(XRoadIdentifierError) -> XRoadServiceID {
