@@ -68,6 +68,9 @@ extension MessageLog {
     func indexInBackgroundIfDue(added: [(id: Int64, queryID: String)]) {
         let start = unindexed.withLock { state -> Bool in
             state.pending += added
+            // Batches that keep failing (a full disk) must not make memory grow with every record: past
+            // a few batches' worth, the next batch reads the records instead.
+            if state.pending.count > 4 * Self.indexBatchSize { state.forget() }
             guard state.pending.count >= Self.indexBatchSize, !state.indexing else { return false }
             state.indexing = true
             return true
