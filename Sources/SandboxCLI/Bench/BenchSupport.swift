@@ -7,6 +7,12 @@ import PKI
 import SandboxCore
 import SandboxCrypto
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A temporary data and certs directory for an in-process sandbox on free ports.
 struct BenchWorkspace {
     let root: URL
@@ -108,12 +114,22 @@ struct LoadFigures {
     let perSecond: Double
     let p50: Duration
     let p99: Duration
+    /// CPU time the whole process (servers and load generator) spent per request. Throughput moves with
+    /// whatever else the machine runs; CPU per request much less, so it shows smaller changes.
+    let cpuPerRequest: Duration
+}
+
+/// CPU time this process has used, all threads together.
+enum ProcessCPUTime {
+    /// `clock()` counts microseconds (POSIX fixes `CLOCKS_PER_SEC` at a million) of this process's CPU.
+    static func now() -> Duration { .microseconds(Int64(clock())) }
 }
 
 extension BenchHTTP {
     /// `concurrency` clients sending GET `url` for `seconds`; every answer must be 200.
     static func load(url: String, headers: [(String, String)], seconds: Double, concurrency: Int) async throws -> LoadFigures {
         let start = ContinuousClock.now
+        let cpuAtStart = ProcessCPUTime.now()
         let end = start + .milliseconds(Int(seconds * 1000))
         let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
             for _ in 0..<concurrency {
@@ -136,10 +152,12 @@ extension BenchHTTP {
             return all.sorted()
         }
         let elapsed = ContinuousClock.now - start
+        let cpu = ProcessCPUTime.now() - cpuAtStart
         guard !latencies.isEmpty else { throw CLIError("no request to \(url) completed") }
         return LoadFigures(
             perSecond: Double(latencies.count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18),
-            p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)])
+            p50: latencies[latencies.count / 2], p99: latencies[min(latencies.count - 1, latencies.count * 99 / 100)],
+            cpuPerRequest: cpu / latencies.count)
     }
 }
 
