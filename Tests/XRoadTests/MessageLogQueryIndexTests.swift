@@ -1,7 +1,6 @@
 import Foundation
 import SandboxCore
 import SandboxTesting
-import Synchronization
 import Testing
 @testable import XRoad
 
@@ -45,39 +44,6 @@ struct MessageLogQueryIndexTests {
         #expect(try log.records(queryID: "q3", client: client).isEmpty)
         let other = try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP/OTHER")
         #expect(try log.records(queryID: "q1", client: other).isEmpty, "the client is part of the lookup")
-    }
-
-    /// A batch takes the query ids its appends remembered, or reads them back from the records when it
-    /// cannot trust memory (a log just opened); either way the index is the same.
-    @Test func aBatchFromRememberedIdsEqualsOneReadFromTheRecords() throws {
-        let directory = try TemporaryDirectory("log")
-        let url = directory.file("messagelog.sqlite")
-        let log = try MessageLog(url: url, clock: SystemClock())
-        for queryID in ["q-b", "q-a", "q-c", "q-a"] { try log.append(entry(queryID)) }
-        #expect(log.unindexed.withLock { $0.queryIDs(after: 0, through: 4) }?.map(\.queryID) == ["q-b", "q-a", "q-c", "q-a"])
-        try log.indexPending()
-        func batch(_ number: Int64) throws -> [String] {
-            try log.database.query("SELECT query_id, record_id FROM query_index WHERE batch = ?", [.integer(number)]).map {
-                "\(try $0.string("query_id"))#\(try $0.int("record_id"))"
-            }
-        }
-        #expect(try batch(1) == ["q-a#2", "q-a#4", "q-b#1", "q-c#3"], "sorted by query id, then record")
-        #expect(log.unindexed.withLock { $0.pending.isEmpty && $0.complete })
-
-        // Written, not indexed, then the log is opened again: the new instance reads them from the file.
-        for queryID in ["q-e", "q-d"] { try log.append(entry(queryID)) }
-        let reopened = try MessageLog(url: url, clock: SystemClock())
-        #expect(try batch(2) == ["q-d#6", "q-e#5"])
-        #expect(try reopened.records(queryID: "q-a", client: client).map(\.id) == [2, 4])
-        #expect(try reopened.records(queryID: "q-d", client: client).map(\.id) == [6])
-
-        // The first instance's memory no longer matches the file (batch 2 was taken elsewhere): its next
-        // batch does not trust it and reads the records instead.
-        try log.append(entry("q-f"))
-        #expect(log.unindexed.withLock { $0.queryIDs(after: 6, through: 7) } == nil)
-        try log.indexPending()
-        #expect(try batch(3) == ["q-f#7"])
-        #expect(try indexed(log) == (7, 3, 7))
     }
 
     @Test func aFullBatchIsIndexedInTheBackground() async throws {

@@ -32,46 +32,31 @@ extension MessageLog {
         ).map(Self.record)
     }
 
-    /// Indexes the records written since the last batch as a new batch, in one transaction. The query
-    /// ids come from memory when every record since the last batch went through this log's appends;
-    /// otherwise (just opened, or after a failed commit) they are read back from the records.
+    /// Indexes the records written since the last batch as a new batch, in one transaction.
     func indexPending() throws {
         try database.transaction { transaction in
             let through = try transaction.queryOne("SELECT coalesce(max(indexed_through), 0) AS id FROM query_index_batches").map { try $0.int("id") } ?? 0
             let last = try transaction.queryOne("SELECT max(id) AS id FROM records")?.optionalInt("id") ?? through
             if last > through {
                 try transaction.execute("INSERT INTO query_index_batches (indexed_through) VALUES (?)", [.integer(last)])
-                let batch = transaction.lastInsertRowID
-                if let remembered = unindexed.withLock({ $0.queryIDs(after: through, through: last) }) {
-                    for (id, queryID) in remembered.sorted(by: { ($0.queryID, $0.id) < ($1.queryID, $1.id) }) {
-                        try transaction.execute(
-                            "INSERT INTO query_index (batch, query_id, record_id) VALUES (?, ?, ?)", [.integer(batch), .text(queryID), .integer(id)])
-                    }
-                } else {
-                    // Reading every record's page back is what the remembered ids spare.
-                    try transaction.execute(
-                        """
-                        INSERT INTO query_index (batch, query_id, record_id)
-                        SELECT ?, query_id, id FROM records WHERE id > ? AND id <= ? ORDER BY query_id, id
-                        """,
-                        [.integer(batch), .integer(through), .integer(last)])
-                }
+                try transaction.execute(
+                    """
+                    INSERT INTO query_index (batch, query_id, record_id)
+                    SELECT last_insert_rowid(), query_id, id FROM records WHERE id > ? AND id <= ? ORDER BY query_id, id
+                    """,
+                    [.integer(through), .integer(last)])
             }
-            // Appends record their ids under the same lock as this transaction, so none is missed.
-            unindexed.withLock { $0.indexed() }
+            // Appends count under the same lock as this transaction, so none is counted twice or missed.
+            unindexed.withLock { $0.count = 0 }
         }
     }
 
-    /// Remembers the records just added and, past ``indexBatchSize``, indexes them on a thread of its own.
-    /// Called inside the appending transaction, so that this list and ``indexPending()`` see appends in
-    /// one order.
-    func indexInBackgroundIfDue(added: [(id: Int64, queryID: String)]) {
+    /// Counts `added` records and, past ``indexBatchSize``, indexes them on a thread of its own. Called
+    /// inside the appending transaction, so that the count and ``indexPending()`` see appends in one order.
+    func indexInBackgroundIfDue(added: Int) {
         let start = unindexed.withLock { state -> Bool in
-            state.pending += added
-            // Batches that keep failing (a full disk) must not make memory grow with every record: past
-            // a few batches' worth, the next batch reads the records instead.
-            if state.pending.count > 4 * Self.indexBatchSize { state.forget() }
-            guard state.pending.count >= Self.indexBatchSize, !state.indexing else { return false }
+            state.count += added
+            guard state.count >= Self.indexBatchSize, !state.indexing else { return false }
             state.indexing = true
             return true
         }
@@ -81,33 +66,5 @@ extension MessageLog {
             try? indexPending()
             unindexed.withLock { $0.indexing = false }
         }
-    }
-}
-
-/// The records appended since the last batch of the query index, with their query ids, so that a batch
-/// need not read the records back.
-struct UnindexedRecords {
-    /// In id order.
-    var pending: [(id: Int64, queryID: String)] = []
-    /// Whether `pending` holds every record after the last batch. Not at first (records may wait from
-    /// before the log was opened) and not after a failed commit; true again once a batch has been taken.
-    var complete = false
-    /// Whether a background batch is under way.
-    var indexing = false
-
-    /// The remembered query ids of records `through + 1 ... last`, or nil unless they are all there.
-    func queryIDs(after through: Int64, through last: Int64) -> [(id: Int64, queryID: String)]? {
-        guard complete, pending.count == Int(last - through), pending.first?.id == through + 1, pending.last?.id == last else { return nil }
-        return pending
-    }
-
-    mutating func indexed() {
-        pending = []
-        complete = true
-    }
-
-    mutating func forget() {
-        pending = []
-        complete = false
     }
 }

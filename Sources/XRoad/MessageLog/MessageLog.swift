@@ -61,8 +61,8 @@ public final class MessageLog: Sendable {
     private let chainHead = Mutex<String?>(nil)
     /// Records waiting for the next group commit, and whether a commit is under way.
     private let group = Mutex<(pending: [(Entry, CheckedContinuation<Int64, any Error>)], writing: Bool)>(([], false))
-    /// Records written since the last batch of the query index (see `MessageLog+QueryIndex.swift`).
-    let unindexed = Mutex(UnindexedRecords())
+    /// Records written since the last batch of the query index, and whether a batch is under way.
+    let unindexed = Mutex<(count: Int, indexing: Bool)>((0, false))
 
     static let migrations = [
         Migration(
@@ -232,14 +232,13 @@ public final class MessageLog: Sendable {
                     previous = recordHash
                 }
                 chainHead.withLock { $0 = previous }
-                indexInBackgroundIfDue(added: zip(ids, entries).map { ($0, $1.queryID) })
+                indexInBackgroundIfDue(added: ids.count)
                 return ids
             }
             return ids
         } catch {
-            // The transaction rolled back: read the head, and the query ids to index, from the file next time.
+            // The transaction rolled back: read the head from the file next time.
             chainHead.withLock { $0 = nil }
-            unindexed.withLock { $0.forget() }
             throw error
         }
     }
