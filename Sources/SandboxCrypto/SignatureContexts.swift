@@ -4,8 +4,9 @@ import Synchronization
 /// Initialised OpenSSL contexts for signing or verifying with one key, kept for reuse.
 ///
 /// `EVP_DigestSignInit` and `EVP_DigestVerifyInit` look the algorithm up in OpenSSL 3's provider store on
-/// every call (locks, a hash lookup, a fresh context): on the X-Road exchange path, where each message is
-/// signed once and verified once, that cost a third of a P-256 signature. A context that has been set up
+/// every call (locks, a hash lookup, a fresh context): on the X-Road exchange path under load, where each
+/// message is signed once and verified once, that was about a quarter of a P-256 signature's time (a
+/// profile of `sandbox up`; 15 % on an idle core). A context that has been set up
 /// once (`EVP_PKEY_sign_init` or `EVP_PKEY_verify_init`, with the digest named for PKCS#1 v1.5) signs or
 /// verifies any number of digests; it is not safe to share between threads, hence a small pool of them.
 ///
