@@ -3,7 +3,6 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import SandboxCore
-import Yams
 
 /// Reads the services out of a service description, as the admin API's `POST …/service-descriptions`
 /// does on a real security server: an OpenAPI 3 document gives one service whose URL is `servers[0].url`
@@ -74,12 +73,14 @@ enum ServiceDescriptionLoader {
     static func openAPI(_ bytes: [UInt8], from url: String) throws(Failure) -> (baseURL: String, endpoints: [EndpointPattern]) {
         let document: [String: Any]
         do {
-            guard let parsed = try Yams.load(yaml: String(decoding: bytes, as: UTF8.self)) as? [String: Any] else {
+            guard let parsed = try BoundedYAML.load(String(decoding: bytes, as: UTF8.self)) as? [String: Any] else {
                 throw Failure(description: "\(url.prefix(200)) is not an OpenAPI document (no top-level mapping)")
             }
             document = parsed
         } catch let failure as Failure {
             throw failure
+        } catch let tooLarge as BoundedYAML.TooLarge {
+            throw Failure(description: "\(url.prefix(200)) is refused: \(tooLarge)")
         } catch {
             throw Failure(description: "\(url.prefix(200)) is neither YAML nor JSON: \(error)")
         }
