@@ -85,4 +85,12 @@ struct TopologyTests {
         #expect(error?.place == place, "\(error?.description ?? "")")
         #expect(error?.description.contains(problem) == true, "\(error?.description ?? "")")
     }
+
+    /// The committed file with an alias bomb (10⁸ values) appended under an unknown key: refused by name.
+    @Test func aYAMLAliasBombIsRefused() throws {
+        var yaml = try String(contentsOf: Self.fixtureURL, encoding: .utf8) + "\nx-l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...8 { yaml += "x-l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        let error = #expect(throws: TopologyError.self) { try TopologyLoader.load(yaml: yaml, variables: Self.variables) }
+        #expect(error?.description.contains("alias") == true, "\(error?.description ?? "")")
+    }
 }

@@ -4,9 +4,10 @@ import Yams
 ///
 /// A YAML alias repeats an anchored node without copying it, so a few hundred bytes of nested aliases (the
 /// YAML form of XML's "billion laughs") describe billions of values: parsing is cheap, but turning the
-/// document into dictionaries and arrays copies every repetition and never ends. A service description's
-/// URL can point anywhere, so the document is parsed to its node tree first and the values it would become
-/// are counted, stopping at the budget, before any is built.
+/// document into dictionaries and arrays (or decoding it) visits every repetition and never ends. A service
+/// description's URL can point anywhere and a topology file passes through many hands, so the document is
+/// parsed to its node tree first and the values it would become are counted, stopping at the budget,
+/// before any is built.
 enum BoundedYAML {
     /// Far more than any real OpenAPI document of ``ServiceDescriptionLoader/maximumDocumentSize``
     /// (4 MiB of JSON is under a million values), far less than what exhausts memory.

@@ -17,6 +17,10 @@ public enum TopologyLoader {
     }
 
     public static func load(yaml: String, variables: [String: String]) throws(TopologyError) -> Topology {
+        // Decoding walks every repetition an alias stands for: refuse a document that would never end.
+        if let root = try? Yams.compose(yaml: yaml), BoundedYAML.expandedCount(of: root, limit: BoundedYAML.maximumValues) > BoundedYAML.maximumValues {
+            throw TopologyError(place: "topology", problem: "is refused: \(BoundedYAML.TooLarge(limit: BoundedYAML.maximumValues))")
+        }
         let file: TopologyFile
         do {
             file = try YAMLDecoder().decode(TopologyFile.self, from: yaml)
