@@ -64,6 +64,15 @@ struct DatabaseTests {
         #expect(try database.queryOne("SELECT count(*) AS n FROM items")?.int("n") == 6_400)
     }
 
+    /// A larger page cache where asked (the message logs), SQLite's default elsewhere.
+    @Test func theCacheSizeIsTheOneAskedFor() throws {
+        let directory = try TemporaryDirectory("db")
+        let larger = try Database(path: directory.file("larger.sqlite").path, migrations: Self.schema, backgroundCheckpoints: true, cacheMiB: 16)
+        #expect(try larger.queryOne("PRAGMA cache_size")?.int("cache_size") == -16 * 1024)
+        let plain = try Database(path: directory.file("plain.sqlite").path, migrations: Self.schema)
+        #expect(try plain.queryOne("PRAGMA cache_size")?.int("cache_size") == -2000)
+    }
+
     @Test func aDatabaseFromANewerVersionIsRefusedAndLeftAlone() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("test.sqlite")

@@ -150,8 +150,10 @@ public final class MessageLog: Sendable {
 
     public init(url: URL, clock: any SandboxClock, metadataOnly: Set<XRoadClientID> = []) throws {
         // Checkpoints (copying the write-ahead log into the file, with an fsync) run in the background
-        // (and at each timestamping interval), so that exchanges do not wait for the disk.
-        database = try Database(path: url.path, migrations: Self.migrations, backgroundCheckpoints: true)
+        // (and at each timestamping interval), so that exchanges do not wait for the disk. A record is
+        // about a page; 16 MiB of cache keeps the last few thousand, which each batch of the query index
+        // reads back, and the tree's right edge, where every append lands, out of the kernel's reads.
+        database = try Database(path: url.path, migrations: Self.migrations, backgroundCheckpoints: true, cacheMiB: 16)
         self.clock = clock
         self.metadataOnly = metadataOnly
         try indexPending()
