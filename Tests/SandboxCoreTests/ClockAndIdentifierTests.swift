@@ -49,6 +49,21 @@ struct IdentifierTests {
         #expect(RandomBytes.take(4096).count == 4096)
     }
 
+    /// The table keeps what it is given until it holds its limit, then starts again: it never grows past it.
+    @Test func aBoundedMemoNeverOutgrowsItsLimit() {
+        let memo = BoundedMemo<String, Int>(limit: 10)
+        memo.remember(7, for: "seven")
+        #expect(memo.value(for: "seven") == 7)
+        #expect(memo.value(for: "eight") == nil)
+        for index in 0..<34 {
+            memo.remember(index, for: "key-\(index)")
+            #expect(memo.count <= 10)
+            #expect(memo.value(for: "key-\(index)") == index)
+        }
+        #expect(memo.count == 5, "35 entries: emptied before the 11th, 21st and 31st")
+        #expect(memo.value(for: "seven") == nil)
+    }
+
     @Test func uuidsAreVersion4() {
         let uuids = (0..<500).map { _ in Identifier.uuid() }
         #expect(Set(uuids).count == 500)

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 import Testing
 @testable import XRoad
 
@@ -25,28 +26,20 @@ struct ProtocolTests {
     }
 
     /// Parsed identifiers are kept by their text: a second parse gives the same value, distinct spellings
-    /// of one identifier stay distinct entries, errors are never kept, and the table never outgrows its limit.
-    @Test func parsedIdentifiersAreKeptBoundedAndErrorsAreNot() throws {
-        let cache = ParsedIdentifiers<XRoadClientID>()
-        var parses = 0
-        let parse = { (text: String) throws(XRoadIdentifierError) -> XRoadClientID in
-            parses += 1
-            return try XRoadClientID.parse(text)
-        }
-        let first = try cache.value(of: "BJ-SANDBOX/GOV/ARCEP/AGREMENT%2DFAI", parse: parse)
-        #expect(try cache.value(of: "BJ-SANDBOX/GOV/ARCEP/AGREMENT%2DFAI", parse: parse) == first)
-        #expect(parses == 1)
-        #expect(try cache.value(of: "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI", parse: parse) == first)
-        #expect(parses == 2 && cache.count == 2)
+    /// of one identifier are distinct entries, and errors are never kept.
+    @Test func parsedIdentifiersAreKeptAndErrorsAreNot() throws {
+        let encoded = "BJ-SANDBOX/GOV/ARCEP/PARSED%2DONCE"
+        let first = try XRoadClientID.parse(encoded)
+        #expect(XRoadClientID.parsed.value(for: encoded) == first)
+        #expect(try XRoadClientID.parse(encoded) == first)
+        #expect(XRoadClientID.parsed.value(for: "BJ-SANDBOX/GOV/ARCEP/PARSED-ONCE") == nil, "another spelling, not parsed yet")
+        #expect(try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP/PARSED-ONCE") == first)
         for _ in 0..<2 {
-            #expect(throws: XRoadIdentifierError.self) { try cache.value(of: "BJ-SANDBOX/GOV/%ZZ", parse: parse) }
+            #expect(throws: XRoadIdentifierError.self) { try XRoadClientID.parse("BJ-SANDBOX/GOV/%ZZ") }
         }
-        #expect(parses == 4 && cache.count == 2, "an error is parsed (and reported) every time")
-        for index in 0..<(ParsedIdentifiers<XRoadClientID>.limit * 3) {
-            _ = try cache.value(of: "BJ-SANDBOX/COM/FIRM-\(index)", parse: parse)
-            #expect(cache.count <= ParsedIdentifiers<XRoadClientID>.limit)
-        }
-        #expect(try cache.value(of: "BJ-SANDBOX/COM/FIRM-7", parse: parse).memberCode == "FIRM-7")
+        #expect(XRoadClientID.parsed.value(for: "BJ-SANDBOX/GOV/%ZZ") == nil, "an error is parsed (and reported) every time")
+        let service = try XRoadServiceID.parse("BJ-SANDBOX/GOV/APIEX/RCCM/parsed-once")
+        #expect(XRoadServiceID.parsed.value(for: "BJ-SANDBOX/GOV/APIEX/RCCM/parsed-once") == service)
     }
 
     @Test func registrationIsStrictWhereRunTimeOnlyWarns() {

@@ -1,4 +1,5 @@
 import Foundation
+import SandboxCore
 
 /// A member or subsystem of an X-Road instance: `INSTANCE/CLASS/CODE[/SUBSYSTEM]`. Subsystems are what
 /// consume and provide services and what access rights name; a member without subsystem can be a client.
@@ -37,13 +38,15 @@ public struct XRoadClientID: Hashable, Sendable, Comparable, CustomStringConvert
     /// Parses `INSTANCE/CLASS/CODE[/SUBSYSTEM]` with each part percent-decoded on its own (the `/`
     /// separators are never encoded), as the `X-Road-Client` header carries it.
     public static func parse(_ text: String) throws(XRoadIdentifierError) -> XRoadClientID {
-        try parsed.value(of: text) { text throws(XRoadIdentifierError) in
-            let parts = try XRoadIdentifierText.decodeParts(text, expected: 3...4, kind: "client")
-            return XRoadClientID(instance: parts[0], memberClass: parts[1], memberCode: parts[2], subsystemCode: parts.count == 4 ? parts[3] : nil)
-        }
+        if let known = parsed.value(for: text) { return known }
+        let parts = try XRoadIdentifierText.decodeParts(text, expected: 3...4, kind: "client")
+        let id = XRoadClientID(instance: parts[0], memberClass: parts[1], memberCode: parts[2], subsystemCode: parts.count == 4 ? parts[3] : nil)
+        parsed.remember(id, for: text)
+        return id
     }
 
-    static let parsed = ParsedIdentifiers<XRoadClientID>()
+    /// Every exchange parses the same few ids again, percent-decoding each part.
+    static let parsed = BoundedMemo<String, XRoadClientID>()
 
     /// Parses `CLASS/CODE[/SUBSYSTEM]` within a known instance (the topology file's short form), or a full id.
     public static func parse(_ text: String, instance: String) throws(XRoadIdentifierError) -> XRoadClientID {
@@ -77,15 +80,16 @@ public struct XRoadServiceID: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `INSTANCE/CLASS/CODE/SUBSYSTEM/SERVICE` (REST requires all five parts, as the implementation does).
     public static func parse(_ text: String) throws(XRoadIdentifierError) -> XRoadServiceID {
-        try parsed.value(of: text) { text throws(XRoadIdentifierError) in
-            let parts = try XRoadIdentifierText.decodeParts(text, expected: 5...5, kind: "service")
-            return XRoadServiceID(
-                provider: XRoadClientID(instance: parts[0], memberClass: parts[1], memberCode: parts[2], subsystemCode: parts[3]),
-                serviceCode: parts[4])
-        }
+        if let known = parsed.value(for: text) { return known }
+        let parts = try XRoadIdentifierText.decodeParts(text, expected: 5...5, kind: "service")
+        let id = XRoadServiceID(
+            provider: XRoadClientID(instance: parts[0], memberClass: parts[1], memberCode: parts[2], subsystemCode: parts[3]),
+            serviceCode: parts[4])
+        parsed.remember(id, for: text)
+        return id
     }
 
-    static let parsed = ParsedIdentifiers<XRoadServiceID>()
+    static let parsed = BoundedMemo<String, XRoadServiceID>()
 
     /// `CLASS/CODE/SUBSYSTEM/SERVICE` within a known instance, or a full id.
     public static func parse(_ text: String, instance: String) throws(XRoadIdentifierError) -> XRoadServiceID {

@@ -1,7 +1,6 @@
 import Foundation
 import SandboxCore
 import SandboxCrypto
-import Synchronization
 
 /// The provider side's check of the consumer's security server (X-Road's `verifySslClientCert`). The TLS
 /// handshake only proves that the peer holds a certificate from the sandbox PKI; X-Road also requires it
@@ -58,20 +57,17 @@ extension SecurityServer {
 
 /// Peer certificates already read, by their DER: a connection presents the same one for every request.
 final class PeerCertificates: Sendable {
-    private let read = Mutex<[BytesKey: (certificate: Certificate, server: SecurityServerID?)]>([:])
+    private let read = BoundedMemo<BytesKey, (certificate: Certificate, server: SecurityServerID?)>()
 
     /// The parsed certificate and the security server it names, if it is an authentication certificate
     /// (the `xroad-auth` policy, the server id in `serialNumber`); nil if the bytes are not a certificate.
     func read(_ der: [UInt8]) -> (certificate: Certificate, server: SecurityServerID?)? {
         let key = BytesKey(der)
-        if let known = read.withLock({ $0[key] }) { return known }
+        if let known = read.value(for: key) { return known }
         guard let certificate = try? Certificate(der: der) else { return nil }
         let isAuthentication = certificate.extensions.policies.contains(SecurityServer.authenticationPolicy)
         let server = isAuthentication ? certificate.subject["serialNumber"].flatMap { try? SecurityServerID.parse($0) } : nil
-        read.withLock { entries in
-            if entries.count > 1000 { entries.removeAll() }
-            entries[key] = (certificate, server)
-        }
+        read.remember((certificate, server), for: key)
         return (certificate, server)
     }
 }
