@@ -182,6 +182,7 @@ struct XRoadCLITests {
         let records = try #require((try JSONSerialization.jsonObject(with: Data(listing.utf8)) as? [String: Any])?["records"] as? [[String: Any]])
         let answered = try #require(records.first { $0["direction"] as? String == "response" && ($0["client"] as? String)?.hasSuffix("AGREMENT-FAI") == true })
         let queryID = try #require(answered["queryId"] as? String)
+        #expect(answered["signedTogether"] as? Int == 1, "an exchange alone is signed alone")
         let work = try TemporaryDirectory("asic-cli")
         var request = HTTPClientRequest(
             url: sandbox.configuration.baseURL(.securityServerARCEP) + "/asic?queryId=\(queryID)&xRoadInstance=BJ-SANDBOX&memberClass=GOV&memberCode=ARCEP&subsystemCode=AGREMENT-FAI&force")

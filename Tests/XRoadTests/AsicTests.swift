@@ -62,6 +62,50 @@ struct AsicTests {
         await fixture.stop()
     }
 
+    /// A message signed in a batch: its container carries the batch manifest, which the signature covers
+    /// and which lists the container's manifest; `openssl` checks both, as does `verify-asic`.
+    @Test func aBatchSignedRecordVerifiesThroughItsBatchManifest() throws {
+        let hierarchy = try SignedEnvelopeTests.Hierarchy()
+        let messages = ["GET\r\n/r1/I/C/M/S/a\r\n", "GET\r\n/r1/I/C/M/S/b\r\n"].map { [MultipartMessage.Part(contentType: RestEnvelopeParts.request, body: Array($0.utf8))] }
+        let manifests = messages.map { SignedEnvelope.manifest(for: $0) }
+        let signed = try BatchSigner.sign(manifests, by: hierarchy.signer, at: Date())
+        let work = try TemporaryDirectory("asic-batch")
+        let log = try MessageLog(url: work.file("messagelog.sqlite"), clock: SystemClock())
+        let client = try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI")
+        for index in 0..<2 {
+            try log.append(
+                .init(
+                    queryID: "batch-\(index)", requestID: "r", isResponse: false, client: client, provider: client, service: "S", message: messages[index][0].body,
+                    attachment: nil, manifest: manifests[index], batchManifest: signed[index].batchManifest, signature: signed[index].signature, status: nil))
+        }
+        let record = try #require(try log.records(queryID: "batch-1", client: client).first)
+        #expect(record.entry.batchManifest == signed[1].batchManifest)
+        try work.write("b.asice", Array(try AsicContainer.make(record, batch: nil)))
+
+        let report = try AsicVerifier.verify(try Data(contentsOf: work.file("b.asice")), trustAnchor: hierarchy.root)
+        let checks = Dictionary(uniqueKeysWithValues: report.checks.map { ($0.name, $0) })
+        #expect(checks["batch"]?.passed == true)
+        #expect(checks["signature"]?.passed == true && checks["signature"]?.detail.contains("batch manifest") == true)
+        #expect(checks["digest message.http"]?.passed == true)
+        #expect(checks["timestamp"]?.passed == false, "not stamped in this test")
+
+        _ = try unzip(["-o", "-q", "b.asice", "-d", "x"], in: work.url)
+        try work.write("root.pem", hierarchy.root.pem)
+        let signature = try OpenSSLCommand.run(
+            ["cms", "-verify", "-binary", "-inform", "DER", "-in", "x/META-INF/signature.p7s", "-content", "x/\(AsicContainer.batchManifestPath)", "-CAfile", "root.pem", "-purpose", "any", "-out", "/dev/null"],
+            in: work.url)
+        #expect(signature.all.contains("Verification successful"), "\(signature)")
+        let digest = Data(DigestAlgorithm.sha512.hash(Array(try Data(contentsOf: work.file("x/META-INF/ASiCManifest.xml"))))).base64EncodedString()
+        #expect(try String(contentsOf: work.file("x/\(AsicContainer.batchManifestPath)"), encoding: .utf8).contains(digest))
+
+        // Another message's manifest in the same container is not in the batch: the batch check fails.
+        var files = try AsicContainer.entries(of: try Data(contentsOf: work.file("b.asice"))).map { ($0.0, Array($0.1)) }
+        let forged = SignedEnvelope.manifest(for: [.init(contentType: RestEnvelopeParts.request, body: Array("GET\r\n/r1/I/C/M/S/c\r\n".utf8))])
+        files = files.map { $0.0 == "META-INF/ASiCManifest.xml" ? ($0.0, forged) : $0 }
+        let tampered = try AsicVerifier.verify(try AsicContainer.zip(files), trustAnchor: hierarchy.root)
+        #expect(tampered.checks.first { $0.name == "batch" }?.passed == false)
+    }
+
     @Test func pendingTimestampsAndBadQueries() async throws {
         let fixture = try await ExchangeFixture()  // batch interval 60 s: nothing stamped yet
         let call = try await fixture.call("ss-arcep", .GET, "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies", headers: [("X-Road-Client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI")])

@@ -49,6 +49,36 @@ struct ExchangeTests {
         await fixture.stop()
     }
 
+    /// Exchanges that reach a signature together share it (X-Road's batch signatures), both ways; every
+    /// one is answered, verified and logged with what its signature covers.
+    @Test func concurrentExchangesAreSignedInBatches() async throws {
+        let fixture = try await ExchangeFixture()
+        let count = 24
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<count {
+                group.addTask { [eService, companies] in
+                    try await fixture.call("ss-arcep", .GET, companies + "?rccm=x", headers: [eService, ("X-Road-Id", "batch-\(index)")]).status
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 200, count: count))
+        var batched = 0
+        for name in ["ss-arcep", "ss-asin"] {
+            let log = try #require(fixture.servers[name]).messageLog
+            let records = try log.recent(limit: 1000).filter { $0.entry.queryID.hasPrefix("batch-") }
+            #expect(records.count == 2 * count, "\(name) logs each request and response")
+            #expect(try log.firstBrokenLink() == nil)
+            for record in records {
+                guard let batchManifest = record.entry.batchManifest else { continue }
+                batched += 1
+                #expect(BatchManifest.lists(DigestAlgorithm.sha512.hash(record.entry.manifest), in: batchManifest), "\(name) #\(record.id)")
+            }
+        }
+        #expect(batched > 0, "24 simultaneous exchanges make at least one batch")
+        await fixture.stop()
+    }
+
     @Test func aGivenMessageIDAndABodyTravelAsIs() async throws {
         let fixture = try await ExchangeFixture()
         let reply = try await fixture.call(

@@ -79,6 +79,7 @@ struct MessageLogQueryIndexTests {
         #expect(try log.records(queryID: "old-1", client: client).map(\.id) == [1, 2])
         #expect(try log.records(queryID: "old-1", client: client).map(\.timestampID) == [1, 1])
         #expect(try log.records(queryID: "old-2", client: client).map(\.timestampID) == [nil])
+        #expect(try log.records(queryID: "old-1", client: client).allSatisfy { $0.entry.batchManifest == nil }, "signed alone")
         // Only the unstamped record is left for the next batch, and new ids follow the old ones.
         #expect(try log.database.queryOne("SELECT stamped_through FROM log_state")?.int("stamped_through") == 2)
         #expect(try log.append(entry("new-1")) == 4)

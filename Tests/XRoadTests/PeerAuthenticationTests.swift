@@ -22,7 +22,7 @@ struct PeerAuthenticationTests {
         let part = RestRequestPart(
             method: "GET", target: target,
             headers: [.init("X-Road-Client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI"), .init("X-Road-Id", "relay-1"), .init("X-Road-Request-Id", "r-1")])
-        let envelope = try SignedEnvelope.seal([.init(contentType: RestEnvelopeParts.request, body: part.bytes)], by: arcep, at: Date())
+        let envelope = try await SignedEnvelope.seal([.init(contentType: RestEnvelopeParts.request, body: part.bytes)], by: arcep, at: Date())
         var request = HTTPClientRequest(url: fixture.urls["ss-asin-server"]!.replacingOccurrences(of: "http://", with: "https://") + "/")
         request.method = .POST
         request.tlsConfiguration = tls

@@ -38,9 +38,9 @@ struct SignedEnvelopeTests {
         MultipartMessage.Part(contentType: RestEnvelopeParts.body, body: Array("{\"q\":\"é\"}".utf8)),
     ]
 
-    @Test func sealOpenAndOpenSSL() throws {
+    @Test func sealOpenAndOpenSSL() async throws {
         let hierarchy = try Hierarchy()
-        let sealed = try SignedEnvelope.seal(parts, by: hierarchy.signer, at: Date())
+        let sealed = try await SignedEnvelope.seal(parts, by: hierarchy.signer, at: Date())
         let decoded = try MultipartMessage.decode(sealed.encoded(), contentTypeHeader: sealed.contentType)
         #expect(decoded == sealed)
         let opened = try SignedEnvelope.open(decoded, trustAnchor: hierarchy.root, at: Date())
@@ -60,9 +60,9 @@ struct SignedEnvelopeTests {
         #expect(verified.all.contains("Verification successful"), "\(verified)")
     }
 
-    @Test func aBodyChangedInTransitIsCaught() throws {
+    @Test func aBodyChangedInTransitIsCaught() async throws {
         let hierarchy = try Hierarchy()
-        let sealed = try SignedEnvelope.seal(parts, by: hierarchy.signer, at: Date())
+        let sealed = try await SignedEnvelope.seal(parts, by: hierarchy.signer, at: Date())
         var bytes = sealed.encoded()
         let index = try #require(ByteSearch.firstIndex(of: Array("\"q\"".utf8), in: bytes))
         bytes[index + 1] = UInt8(ascii: "x")
@@ -72,20 +72,111 @@ struct SignedEnvelopeTests {
     }
 
     /// A certificate under the right root but of another profile (a person's, say) cannot sign for a member.
-    @Test func onlyXRoadSigningCertificatesSign() throws {
+    @Test func onlyXRoadSigningCertificatesSign() async throws {
         let person = try Hierarchy(policies: [.init(oid: "2.999.1.2.4")])
-        let sealed = try SignedEnvelope.seal(parts, by: person.signer, at: Date())
+        let sealed = try await SignedEnvelope.seal(parts, by: person.signer, at: Date())
         let error = #expect(throws: EnvelopeError.self) { try SignedEnvelope.open(sealed, trustAnchor: person.root, at: Date()) }
         #expect(error?.kind == .invalidSignature)
         #expect(error?.description.contains("xroad-sign") == true)
     }
 
-    @Test func aSignerFromAnotherCAIsUntrusted() throws {
+    @Test func aSignerFromAnotherCAIsUntrusted() async throws {
         let ours = try Hierarchy()
         let theirs = try Hierarchy()
-        let sealed = try SignedEnvelope.seal(parts, by: theirs.signer, at: Date())
+        let sealed = try await SignedEnvelope.seal(parts, by: theirs.signer, at: Date())
         let error = #expect(throws: EnvelopeError.self) { try SignedEnvelope.open(sealed, trustAnchor: ours.root, at: Date()) }
         #expect(error?.kind == .untrustedSigner)
+    }
+
+    /// Three messages of one batch, as `BatchSigner` seals the exchanges that wait for the same key.
+    func batchOfThree(_ hierarchy: Hierarchy) throws -> [MultipartMessage] {
+        let messages = (1...3).map { index in
+            [MultipartMessage.Part(contentType: RestEnvelopeParts.request, body: Array("GET\r\n/r1/I/C/M/S/svc?n=\(index)\r\n".utf8))]
+        }
+        let manifests = messages.map { SignedEnvelope.manifest(for: $0) }
+        let signed = try BatchSigner.sign(manifests, by: hierarchy.signer, at: Date())
+        return zip(messages, zip(manifests, signed)).map { SignedEnvelope.assemble($0, manifest: $1.0, signed: $1.1) }
+    }
+
+    @Test func aBatchSharesOneSignatureOverItsBatchManifest() throws {
+        let hierarchy = try Hierarchy()
+        let trusted = TrustedSigners()
+        let opened = try batchOfThree(hierarchy).map { sealed in
+            let decoded = try MultipartMessage.decode(sealed.encoded(), contentTypeHeader: sealed.contentType)
+            #expect(decoded.parts.map(\.contentType).suffix(3) == [SignedEnvelope.manifestType, BatchManifest.contentType, SignedEnvelope.signatureType])
+            return try SignedEnvelope.open(decoded, trustAnchor: hierarchy.root, at: Date(), trustedSigners: trusted)
+        }
+        #expect(Set(opened.map(\.signature)).count == 1)
+        let batchManifest = try #require(opened[0].batchManifest)
+        #expect(opened.allSatisfy { $0.batchManifest == batchManifest })
+        #expect(BatchManifest.count(in: batchManifest) == 3)
+
+        // openssl verifies the signature over the batch manifest, which lists each manifest's SHA-512.
+        let directory = try TemporaryDirectory("batch")
+        try directory.write("batch.xml", batchManifest)
+        try directory.write("signature.p7s", opened[0].signature)
+        try directory.write("root.pem", hierarchy.root.pem)
+        let verified = try OpenSSLCommand.run(
+            ["cms", "-verify", "-binary", "-inform", "DER", "-in", "signature.p7s", "-content", "batch.xml", "-CAfile", "root.pem", "-purpose", "any", "-out", "/dev/null"],
+            in: directory.url)
+        #expect(verified.all.contains("Verification successful"), "\(verified)")
+        let listing = String(decoding: batchManifest, as: UTF8.self)
+        for (index, message) in opened.enumerated() {
+            try directory.write("manifest\(index).xml", message.manifest)
+            let digest = try OpenSSLCommand.run(["dgst", "-sha512", "-binary", "-out", "digest\(index)", "manifest\(index).xml"], in: directory.url)
+            #expect(digest.status == 0)
+            let base64 = try Data(contentsOf: directory.file("digest\(index)")).base64EncodedString()
+            #expect(listing.contains("<ds:DigestValue>\(base64)</ds:DigestValue>"), "manifest \(index)")
+        }
+    }
+
+    @Test func aMessageChangedInsideABatchIsCaught() throws {
+        let hierarchy = try Hierarchy()
+        let sealed = try batchOfThree(hierarchy)[1]
+        // Changed in transit, with a manifest rebuilt to match: the new manifest is not in the signed batch.
+        var parts = Array(sealed.parts.dropLast(3))
+        parts[0] = .init(contentType: parts[0].contentType, body: Array("GET\r\n/r1/I/C/M/S/other\r\n".utf8))
+        let proof = SignedEnvelope.proof(of: sealed)
+        let forged = SignedEnvelope.assemble(
+            parts, manifest: SignedEnvelope.manifest(for: parts), signed: .init(signature: proof.signature, batchManifest: proof.batchManifest))
+        let error = #expect(throws: EnvelopeError.self) { try SignedEnvelope.open(forged, trustAnchor: hierarchy.root, at: Date()) }
+        #expect(error?.kind == .digestMismatch)
+        #expect(error?.description.contains("batch manifest") == true)
+    }
+
+    /// The verified signature is remembered by its bytes, but each message's batch manifest is still
+    /// checked against the digest it signs: a batch manifest extended with another message does not pass.
+    @Test func aRememberedBatchSignatureCoversOnlyItsOwnBatchManifest() throws {
+        let hierarchy = try Hierarchy()
+        let trusted = TrustedSigners()
+        let sealed = try batchOfThree(hierarchy)
+        _ = try SignedEnvelope.open(sealed[0], trustAnchor: hierarchy.root, at: Date(), trustedSigners: trusted)
+        let proof = SignedEnvelope.proof(of: sealed[0])
+        let parts = [MultipartMessage.Part(contentType: RestEnvelopeParts.request, body: Array("DELETE\r\n/r1/I/C/M/S/all\r\n".utf8))]
+        let manifest = SignedEnvelope.manifest(for: parts)
+        let extended = BatchManifest.document(listing: [DigestAlgorithm.sha512.hash(proof.manifest), DigestAlgorithm.sha512.hash(manifest)])
+        let forged = SignedEnvelope.assemble(parts, manifest: manifest, signed: .init(signature: proof.signature, batchManifest: extended))
+        let error = #expect(throws: EnvelopeError.self) { try SignedEnvelope.open(forged, trustAnchor: hierarchy.root, at: Date(), trustedSigners: trusted) }
+        #expect(error?.kind == .invalidSignature)
+    }
+
+    /// Exchanges that reach their signature together are signed in batches; every message opens.
+    @Test func concurrentSealsShareSignatures() async throws {
+        let hierarchy = try Hierarchy()
+        let count = 40
+        let sealed = try await withThrowingTaskGroup(of: MultipartMessage.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    let parts = [MultipartMessage.Part(contentType: RestEnvelopeParts.request, body: Array("GET\r\n/r1/I/C/M/S/svc?n=\(index)\r\n".utf8))]
+                    return try await SignedEnvelope.seal(parts, by: hierarchy.signer, at: Date())
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let trusted = TrustedSigners()
+        let opened = try sealed.map { try SignedEnvelope.open($0, trustAnchor: hierarchy.root, at: Date(), trustedSigners: trusted) }
+        #expect(Set(opened.map { String(decoding: $0.parts[0].body, as: UTF8.self) }).count == count)
+        #expect(Set(opened.map(\.signature)).count < count)
     }
 
     @Test(arguments: [

@@ -24,10 +24,10 @@ enum ExchangeStepCosts {
         let body = Array(repeating: UInt8(ascii: "x"), count: 600)
         let parts = [MultipartMessage.Part(contentType: RestEnvelopeParts.request, body: request), .init(contentType: RestEnvelopeParts.body, body: body)]
         let trusted = TrustedSigners()
-        let sealed = try SignedEnvelope.seal(parts, by: signer, at: Date())
+        let sealed = try SignedEnvelope.sealAlone(parts, by: signer, at: Date())
         let encoded = sealed.encoded()
 
-        let seal = try time(iterations) { _ = try SignedEnvelope.seal(parts, by: signer, at: Date()) }
+        let seal = try time(iterations) { _ = try SignedEnvelope.sealAlone(parts, by: signer, at: Date()) }
         let open = try time(iterations) {
             let message = try MultipartMessage.decode(encoded, contentTypeHeader: sealed.contentType)
             _ = try SignedEnvelope.open(message, trustAnchor: root, intermediates: Array(certificates.dropFirst()), at: Date(), trustedSigners: trusted)

@@ -20,13 +20,23 @@ public struct SigningIdentity: Sendable {
         self.chain = chain
         repeatedSigner = try? RepeatedCAdESSigner(certificate: certificate, key: key, digestAlgorithm: .sha512)
     }
+
+    /// Gathers the messages this key signs at the same moment under one signature.
+    let batchSigner = BatchSigner()
+
+    /// A detached CAdES signature of a SHA-512 digest.
+    func sign(digest: [UInt8], at time: Date) throws -> [UInt8] {
+        try repeatedSigner?.sign(digest: digest, signingTime: time)
+            ?? CAdESSignature.sign(digest: digest, digestAlgorithm: .sha512, signer: certificate, key: key, chain: [], signingTime: time).der
+    }
 }
 
 /// How the sandbox signs what security servers exchange (documented in docs/xroad.md). The real X-Road
 /// signs the SHA-512 digests of every MIME part with XAdES; the sandbox keeps that idea in forms the
 /// `openssl` command line can check: an ASiC manifest (ETSI EN 319 162-1) listing each part with its
-/// SHA-512 digest, and a detached CAdES signature of that manifest by the member's `xroad-sign` key. The
-/// message log keeps both, so `/asic` containers are these very bytes.
+/// SHA-512 digest, and a detached CAdES signature of that manifest by the member's `xroad-sign` key — or,
+/// for messages signed in a batch, of a batch manifest listing their manifests' digests. The message log
+/// keeps them all, so `/asic` containers are these very bytes.
 public enum SignedEnvelope {
     public static let manifestType = "application/vnd.etsi.asic-manifest+xml"
     public static let signatureType = "application/pkcs7-signature"
@@ -34,15 +44,25 @@ public enum SignedEnvelope {
     /// person's or a TLS certificate under the same root may not speak for a member).
     public static let signingPolicy = "2.999.1.2.2"
 
-    /// The parts, then the manifest and the signature.
-    public static func seal(_ parts: [MultipartMessage.Part], by signer: SigningIdentity, at time: Date) throws -> MultipartMessage {
+    /// The parts, then the manifest, the batch manifest when the signature covers a batch, and the
+    /// signature. Messages sealed by the same signer at the same moment share one signature (``BatchSigner``).
+    public static func seal(_ parts: [MultipartMessage.Part], by signer: SigningIdentity, at time: Date) async throws -> MultipartMessage {
         let manifest = Self.manifest(for: parts)
-        // Only the signer's certificate is embedded, as in X-Road's signatures: verifiers know the CA chain,
-        // and every embedded certificate costs a decode on each message.
-        let digest = DigestAlgorithm.sha512.hash(manifest)
-        let signature = try signer.repeatedSigner?.sign(digest: digest, signingTime: time)
-            ?? CAdESSignature.sign(digest: digest, digestAlgorithm: .sha512, signer: signer.certificate, key: signer.key, chain: [], signingTime: time).der
-        return MultipartMessage(parts: parts + [.init(contentType: manifestType, body: manifest), .init(contentType: signatureType, body: signature)])
+        return assemble(parts, manifest: manifest, signed: try await signer.batchSigner.sign(manifest, by: signer, at: time))
+    }
+
+    /// The parts, then the manifest and a signature of it alone, without waiting for a batch (for the
+    /// benchmark's step costs).
+    public static func sealAlone(_ parts: [MultipartMessage.Part], by signer: SigningIdentity, at time: Date) throws -> MultipartMessage {
+        let manifest = Self.manifest(for: parts)
+        return assemble(parts, manifest: manifest, signed: try BatchSigner.sign([manifest], by: signer, at: time)[0])
+    }
+
+    static func assemble(_ parts: [MultipartMessage.Part], manifest: [UInt8], signed: BatchSigner.Signed) -> MultipartMessage {
+        var sealed = parts + [.init(contentType: manifestType, body: manifest)]
+        if let batch = signed.batchManifest { sealed.append(.init(contentType: BatchManifest.contentType, body: batch)) }
+        sealed.append(.init(contentType: signatureType, body: signed.signature))
+        return MultipartMessage(parts: sealed)
     }
 
     /// What a verified envelope yields: its content parts, the signer, and the raw manifest and signature
@@ -51,23 +71,34 @@ public enum SignedEnvelope {
         public let parts: [MultipartMessage.Part]
         public let signer: Certificate
         public let manifest: [UInt8]
+        /// The batch document the signature covers, when the message was signed in a batch.
+        public let batchManifest: [UInt8]?
         public let signature: [UInt8]
     }
 
-    /// Checks the manifest against the parts, the signature over the manifest, and the signer's path to
-    /// `trustAnchor` (through `intermediates`) at `time`; `trustedSigners` remembers signers already checked.
+    /// Checks the manifest against the parts (and its place in the batch manifest, for a message signed in
+    /// a batch), the signature over the manifest or batch manifest, and the signer's path to `trustAnchor`
+    /// (through `intermediates`) at `time`; `trustedSigners` remembers signers and batch signatures already checked.
     public static func open(
         _ message: MultipartMessage, trustAnchor: Certificate, intermediates: [Certificate] = [], at time: Date, trustedSigners: TrustedSigners? = nil
     ) throws(EnvelopeError) -> Opened {
-        guard message.parts.count >= 3, message.parts[message.parts.count - 2].contentType == manifestType,
-            message.parts[message.parts.count - 1].contentType == signatureType
-        else { throw EnvelopeError(.malformed, "the message does not end with a manifest and a signature part") }
-        let parts = Array(message.parts.dropLast(2))
-        let manifest = message.parts[message.parts.count - 2].body
-        let signatureBytes = message.parts[message.parts.count - 1].body
+        let count = message.parts.count
+        let batched = count >= 4 && message.parts[count - 2].contentType == BatchManifest.contentType
+        let trailer = batched ? 3 : 2
+        guard count >= trailer + 1, message.parts[count - trailer].contentType == manifestType, message.parts[count - 1].contentType == signatureType else {
+            throw EnvelopeError(.malformed, "the message does not end with a manifest and a signature part")
+        }
+        let parts = Array(message.parts.dropLast(trailer))
+        let manifest = message.parts[count - trailer].body
+        let batchManifest = batched ? message.parts[count - 2].body : nil
+        let signatureBytes = message.parts[count - 1].body
         guard manifest == Self.manifest(for: parts) else {
             throw EnvelopeError(.digestMismatch, "a part's SHA-512 differs from the signed manifest: the message was changed in transit")
         }
+        if let batchManifest, !BatchManifest.lists(DigestAlgorithm.sha512.hash(manifest), in: batchManifest) {
+            throw EnvelopeError(.digestMismatch, "the manifest's SHA-512 is not in the signed batch manifest: the message was changed in transit")
+        }
+        let signedDocument = batchManifest ?? manifest
         // Read from the DER rather than through OpenSSL's CMS objects: the signer's certificate is the same
         // on every message, so it is parsed (and its path checked) once, then only the ECDSA check remains.
         let signature: SignedDataReading
@@ -80,10 +111,13 @@ public enum SignedEnvelope {
         guard let signer = known ?? (try? Certificate(der: signature.certificate)) else {
             throw EnvelopeError(.malformed, "the signature's certificate cannot be read")
         }
-        guard signature.declaresData, signature.digestAlgorithm == .sha512, signature.messageDigest == DigestAlgorithm.sha512.hash(manifest),
-            signature.isSigned(by: signer)
+        // A batch's signature is the same on each of its messages: verified once, then remembered. The digest
+        // of the document it signs is still compared on every message.
+        let verifiedBefore = batchManifest != nil && trustedSigners?.verifiedBatchSignatures.value(for: BytesKey(signatureBytes)) != nil
+        guard signature.declaresData, signature.digestAlgorithm == .sha512, signature.messageDigest == DigestAlgorithm.sha512.hash(signedDocument),
+            verifiedBefore || signature.isSigned(by: signer)
         else {
-            throw EnvelopeError(.invalidSignature, "the signature does not verify over the manifest")
+            throw EnvelopeError(.invalidSignature, "the signature does not verify over the \(batchManifest == nil ? "manifest" : "batch manifest")")
         }
         if known == nil {
             let path = try? PathValidation.verify(signer, trustAnchors: [trustAnchor], intermediates: intermediates, at: time)
@@ -96,7 +130,8 @@ public enum SignedEnvelope {
             }
             trustedSigners?.remember(signer, at: time)
         }
-        return Opened(parts: parts, signer: signer, manifest: manifest, signature: signatureBytes)
+        if batchManifest != nil, !verifiedBefore { trustedSigners?.verifiedBatchSignatures.remember(true, for: BytesKey(signatureBytes)) }
+        return Opened(parts: parts, signer: signer, manifest: manifest, batchManifest: batchManifest, signature: signatureBytes)
     }
 
     /// The ASiC manifest of `parts`, deterministic so that the receiver can rebuild and compare it.
@@ -124,10 +159,14 @@ public enum SignedEnvelope {
             + #"  <asic:SigReference URI="META-INF/signature.p7s" MimeType="application/pkcs7-signature"/>"# + "\n").utf8)
     private static let manifestTail = Array("</asic:ASiCManifest>\n".utf8)
 
-    /// The manifest and signature of a sealed message (its last two parts).
-    public static func proof(of message: MultipartMessage) -> (manifest: [UInt8], signature: [UInt8]) {
-        guard message.parts.count >= 2 else { return ([], []) }
-        return (message.parts[message.parts.count - 2].body, message.parts[message.parts.count - 1].body)
+    /// The manifest, the batch manifest if any, and the signature of a sealed message (its last parts).
+    public static func proof(of message: MultipartMessage) -> (manifest: [UInt8], batchManifest: [UInt8]?, signature: [UInt8]) {
+        let parts = message.parts
+        guard parts.count >= 2 else { return ([], nil, []) }
+        if parts.count >= 3, parts[parts.count - 2].contentType == BatchManifest.contentType {
+            return (parts[parts.count - 3].body, parts[parts.count - 2].body, parts[parts.count - 1].body)
+        }
+        return (parts[parts.count - 2].body, nil, parts[parts.count - 1].body)
     }
 
     /// The file name a part has in the manifest and in ASiC containers.
@@ -148,6 +187,8 @@ public enum SignedEnvelope {
 public final class TrustedSigners: Sendable {
     private let checked = Mutex<[BytesKey: (certificate: Certificate, until: Date)]>([:])
     let lifetime: TimeInterval
+    /// Batch signatures already verified, by their DER (which embeds the signer's certificate).
+    let verifiedBatchSignatures = BoundedMemo<BytesKey, Bool>(limit: 256)
 
     public init(lifetime: TimeInterval = 300) { self.lifetime = lifetime }
 

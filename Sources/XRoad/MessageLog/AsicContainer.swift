@@ -4,10 +4,13 @@ import ZIPFoundation
 
 /// An ASiC-E container of one logged message (ETSI EN 319 162-1, X-Road's `AsicContainerEntries`): the
 /// message and its body as signed, the ASiC manifest with their SHA-512 digests, the CAdES signature of the
-/// manifest, and — once time-stamped — the batch's RFC 3161 token and the hash-chain document it covers.
+/// manifest (or, for a message signed in a batch, of the batch manifest that lists the manifest's digest),
+/// and — once time-stamped — the batch's RFC 3161 token and the hash-chain document it covers.
 /// Everything in it can be checked with `unzip` and `openssl` (docs/xroad.md shows the commands).
 public enum AsicContainer {
     public static let mimeType = "application/vnd.etsi.asic-e+zip"
+    /// Where X-Road puts the document a batch signature signs (its `sig-hashchainresult.xml`).
+    public static let batchManifestPath = "META-INF/sig-hashchainresult.xml"
 
     public static func make(_ record: MessageLog.Record, batch: (token: [UInt8], hashChain: [UInt8])?) throws -> Data {
         var entries: [(String, [UInt8])] = [("mimetype", Array(mimeType.utf8))]
@@ -15,6 +18,7 @@ public enum AsicContainer {
         entries.append((messageName, record.entry.message))
         if let attachment = record.entry.attachment { entries.append(("attachment1", attachment)) }
         entries.append(("META-INF/ASiCManifest.xml", record.entry.manifest))
+        if let batchManifest = record.entry.batchManifest { entries.append((batchManifestPath, batchManifest)) }
         entries.append(("META-INF/signature.p7s", record.entry.signature))
         if let batch {
             entries.append(("META-INF/timestamp.tst", batch.token))

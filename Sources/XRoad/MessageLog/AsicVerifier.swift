@@ -3,8 +3,9 @@ import SandboxCore
 import SandboxCrypto
 
 /// Checks an ASiC-E container from `/asic` the way X-Road's asicverifier does, with the sandbox's formats:
-/// the manifest's digests against the files, the signature over the manifest and its signer's path to the
-/// root, the batch timestamp over the hash chain, and the signature's presence in that chain.
+/// the manifest's digests against the files, the manifest's place in the batch manifest when it was signed
+/// in a batch, the signature over the manifest (or batch manifest) and its signer's path to the root, the
+/// batch timestamp over the hash chain, and the signature's presence in that chain.
 public enum AsicVerifier {
     public struct Check: Sendable, Codable {
         public let name: String
@@ -47,6 +48,15 @@ public enum AsicVerifier {
         if report.messagePreview == nil, let message = files["message.http"] ?? files["message.xml"] {
             report.messagePreview = String(String(decoding: message.prefix(400), as: UTF8.self))
         }
+        let batchManifest = files[AsicContainer.batchManifestPath]
+        if let batchManifest {
+            let listed = BatchManifest.lists(DigestAlgorithm.sha512.hash(manifest), in: batchManifest)
+            check(
+                "batch", listed,
+                listed ? "the manifest's SHA-512 is listed in the batch manifest the signature covers" : "the manifest's SHA-512 is not in the batch manifest")
+        }
+        let signedDocument = batchManifest ?? manifest
+        let signedName = batchManifest == nil ? "the manifest" : "the batch manifest"
         do {
             let signature = try CAdESSignature(der: signatureBytes)
             let embedded = signature.certificates
@@ -54,7 +64,9 @@ public enum AsicVerifier {
             report.signer = signer.subject.description
             report.member = SecurityServerKeys.member(of: signer)?.description
             report.signedAt = signature.signingTime
-            check("signature", signature.messageDigest == DigestAlgorithm.sha512.hash(manifest) && signature.isSignatureValid(with: signer), "CAdES over the manifest by \(signer.subject)")
+            check(
+                "signature", signature.messageDigest == DigestAlgorithm.sha512.hash(signedDocument) && signature.isSignatureValid(with: signer),
+                "CAdES over \(signedName) by \(signer.subject)")
             let path = try PathValidation.verify(signer, trustAnchors: [trustAnchor], intermediates: embedded + intermediates, at: signature.signingTime ?? Date())
             check("certificate", path.isValid, path.isValid ? "chains to \(trustAnchor.subject)" : path.errorText)
         } catch {

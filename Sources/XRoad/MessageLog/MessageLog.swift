@@ -21,12 +21,15 @@ public final class MessageLog: Sendable {
         /// The REST body; nil when empty or when the client's records keep metadata only.
         public let attachment: [UInt8]?
         public let manifest: [UInt8]
+        /// The document a batch signature signs (it lists ``manifest``'s digest); nil for a message signed alone.
+        public let batchManifest: [UInt8]?
+        /// The signature of ``manifest``, or of ``batchManifest``: the messages of a batch share it.
         public let signature: [UInt8]
         public let status: Int?
 
         public init(
             queryID: String, requestID: String, isResponse: Bool, client: XRoadClientID, provider: XRoadClientID, service: String, message: [UInt8],
-            attachment: [UInt8]?, manifest: [UInt8], signature: [UInt8], status: Int?
+            attachment: [UInt8]?, manifest: [UInt8], batchManifest: [UInt8]? = nil, signature: [UInt8], status: Int?
         ) {
             self.queryID = queryID
             self.requestID = requestID
@@ -37,6 +40,7 @@ public final class MessageLog: Sendable {
             self.message = message
             self.attachment = attachment
             self.manifest = manifest
+            self.batchManifest = batchManifest
             self.signature = signature
             self.status = status
         }
@@ -143,6 +147,9 @@ public final class MessageLog: Sendable {
                 INSERT INTO query_index_batches (id, indexed_through) SELECT 1, max(id) FROM records HAVING count(*) > 0;
                 INSERT INTO query_index (batch, query_id, record_id) SELECT 1, query_id, id FROM records;
                 """),
+        // Messages signed in a batch (X-Road's `hashchainresult` column): the document their shared
+        // signature covers, which lists each one's manifest digest.
+        Migration(version: 3, sql: "ALTER TABLE records ADD COLUMN batch_manifest BLOB;"),
     ]
 
     /// The first record's "previous" hash.
@@ -219,15 +226,15 @@ public final class MessageLog: Sendable {
                     try transaction.execute(
                         """
                         INSERT INTO records (query_id, x_request_id, response, client, member_class, member_code, subsystem_code, service, created_at,
-                            message, attachment, manifest, signature, signature_hash, previous_hash, record_hash, status)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            message, attachment, manifest, batch_manifest, signature, signature_hash, previous_hash, record_hash, status)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                         [
                             .text(entry.queryID), .text(entry.requestID), .integer(entry.isResponse ? 1 : 0), .text(entry.client.headerValue),
                             .text(entry.client.memberClass), .text(entry.client.memberCode), entry.client.subsystemCode.map { .text($0) } ?? .null,
                             .text(entry.service), .integer(Int64(clock.now().timeIntervalSince1970 * 1000)),
                             .blob(keepBody ? entry.message : []), keepBody ? entry.attachment.map { .blob($0) } ?? .null : .null,
-                            .blob(entry.manifest), .blob(entry.signature), .text(signatureHash), .text(previous), .text(recordHash),
+                            .blob(entry.manifest), entry.batchManifest.map { .blob($0) } ?? .null, .blob(entry.signature), .text(signatureHash), .text(previous), .text(recordHash),
                             entry.status.map { .integer(Int64($0)) } ?? .null,
                         ])
                     ids.append(transaction.lastInsertRowID)
@@ -273,14 +280,15 @@ public final class MessageLog: Sendable {
 
     static func record(_ row: Row) throws -> Record {
         let client = try XRoadClientID.parse(try row.string("client"))
-        let attachment: [UInt8]? = { if case .blob(let bytes) = row["attachment"] { return bytes } else { return nil } }()
+        func optionalBlob(_ column: String) -> [UInt8]? { if case .blob(let bytes) = row[column] { bytes } else { nil } }
+        let attachment = optionalBlob("attachment")
         return Record(
             id: try row.int("id"),
             entry: Entry(
                 queryID: try row.string("query_id"), requestID: try row.string("x_request_id"), isResponse: try row.int("response") == 1,
                 client: client, provider: (try? XRoadServiceID.parse(try row.string("service")))?.provider ?? client,
                 service: try row.string("service"), message: try row.blob("message"), attachment: attachment,
-                manifest: try row.blob("manifest"), signature: try row.blob("signature"), status: row.optionalInt("status").map { Int($0) }),
+                manifest: try row.blob("manifest"), batchManifest: optionalBlob("batch_manifest"), signature: try row.blob("signature"), status: row.optionalInt("status").map { Int($0) }),
             createdAt: Date(timeIntervalSince1970: Double(try row.int("created_at")) / 1000),
             signatureHash: try row.string("signature_hash"), previousHash: try row.string("previous_hash"),
             recordHash: try row.string("record_hash"), timestampID: row.optionalInt("timestamp_id"))

@@ -18,6 +18,8 @@ enum MessageLogListing {
         let status: Int?
         let timestamped: Bool
         let bodyLogged: Bool
+        /// How many messages the record's signature covers (a batch signature); 1 when signed alone.
+        let signedTogether: Int
         let signatureHash: String
         let recordHash: String
     }
@@ -29,7 +31,8 @@ enum MessageLogListing {
                 Item(
                     id: record.id, queryId: record.entry.queryID, requestId: record.entry.requestID, direction: record.entry.isResponse ? "response" : "request",
                     client: record.entry.client.description, service: record.entry.service, createdAt: record.createdAt, status: record.entry.status,
-                    timestamped: record.timestampID != nil, bodyLogged: !record.entry.message.isEmpty, signatureHash: record.signatureHash,
+                    timestamped: record.timestampID != nil, bodyLogged: !record.entry.message.isEmpty,
+                    signedTogether: record.entry.batchManifest.map { BatchManifest.count(in: $0) } ?? 1, signatureHash: record.signatureHash,
                     recordHash: record.recordHash)
             }
             let encoder = JSONEncoder()

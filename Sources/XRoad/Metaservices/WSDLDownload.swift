@@ -37,7 +37,7 @@ enum WSDLDownload {
             }
             let envelope: MultipartMessage
             do {
-                envelope = try SignedEnvelope.seal([.init(contentType: requestPart, body: Array(service.headerValue.utf8))], by: signer, at: server.clock.now())
+                envelope = try await SignedEnvelope.seal([.init(contentType: requestPart, body: Array(service.headerValue.utf8))], by: signer, at: server.clock.now())
             } catch {
                 throw XRoadFault(.clientProxy("CannotCreateSignature"), "Failed to sign the request: \(error)", explain: .noSigningKey(signer.member))
             }
@@ -78,7 +78,7 @@ enum WSDLDownload {
             throw XRoadFault(.serverProxy("CannotCreateSignature"), "No signing key for \(id.provider.member)", explain: .noSigningKey(id.provider.member))
         }
         do {
-            let envelope = try SignedEnvelope.seal([.init(contentType: SoapParts.message, body: Array(anonymised(String(decoding: wsdl, as: UTF8.self)).utf8))], by: signer, at: server.clock.now())
+            let envelope = try await SignedEnvelope.seal([.init(contentType: SoapParts.message, body: Array(anonymised(String(decoding: wsdl, as: UTF8.self)).utf8))], by: signer, at: server.clock.now())
             return Response(status: .ok, headers: [.contentType: envelope.contentType], body: .init(byteBuffer: ByteBuffer(bytes: envelope.encoded())))
         } catch {
             throw XRoadFault(.serverProxy("CannotCreateSignature"), "Failed to sign the response: \(error)", explain: .noSigningKey(id.provider.member))

@@ -50,7 +50,7 @@ struct ClientProxy {
         if !body.isEmpty { parts.append(.init(contentType: RestEnvelopeParts.body, body: body)) }
         let envelope: MultipartMessage
         do {
-            envelope = try SignedEnvelope.seal(parts, by: signer, at: server.clock.now())
+            envelope = try await SignedEnvelope.seal(parts, by: signer, at: server.clock.now())
         } catch {
             throw XRoadFault(.clientProxy("CannotCreateSignature"), "Failed to sign the request: \(error)", explain: .noSigningKey(client.member))
         }
@@ -60,7 +60,7 @@ struct ClientProxy {
             .init(
                 queryID: messageID, requestID: requestID, isResponse: false, client: client, provider: target.service.provider,
                 service: target.service.headerValue, message: part.bytes, attachment: body.isEmpty ? nil : body, manifest: proof.manifest,
-                signature: proof.signature, status: nil),
+                batchManifest: proof.batchManifest, signature: proof.signature, status: nil),
             side: XRoadErrorCode.clientProxy)
 
         let answer = try await send(envelope, to: provider, requestID: requestID)
@@ -72,7 +72,7 @@ struct ClientProxy {
             .init(
                 queryID: messageID, requestID: requestID, isResponse: true, client: client, provider: target.service.provider,
                 service: target.service.headerValue, message: responsePart.bytes, attachment: responseBody.isEmpty ? nil : responseBody,
-                manifest: opened.manifest, signature: opened.signature, status: responsePart.status),
+                manifest: opened.manifest, batchManifest: opened.batchManifest, signature: opened.signature, status: responsePart.status),
             side: XRoadErrorCode.clientProxy)
         return response
     }

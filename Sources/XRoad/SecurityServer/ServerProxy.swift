@@ -40,7 +40,7 @@ struct ServerProxy {
                     throw XRoadFault(.serverProxy("InvalidMessage"), "The message has no SOAP part", explain: .invalidSignature("no text/xml part"))
                 }
                 return try await SoapServerProxy(server: server).serve(
-                    part.body, client: signer, proof: (opened.manifest, opened.signature),
+                    part.body, client: signer, proof: (opened.manifest, opened.batchManifest, opened.signature),
                     requestID: request.headers[.init("x-road-request-id")!] ?? "",
                     originalContentType: request.headers[.init("x-original-content-type")!] ?? "",
                     soapAction: request.headers[.init("x-original-soapaction")!] ?? "")
@@ -63,7 +63,7 @@ struct ServerProxy {
                     .init(
                         queryID: queryID, requestID: requestID, isResponse: false, client: client, provider: target.service.provider,
                         service: target.service.headerValue, message: part.bytes, attachment: payload.isEmpty ? nil : payload,
-                        manifest: opened.manifest, signature: opened.signature, status: nil),
+                        manifest: opened.manifest, batchManifest: opened.batchManifest, signature: opened.signature, status: nil),
                     side: XRoadErrorCode.serverProxy)
             }
             let (response, sealed, responsePart, responseBody) = try await serve(
@@ -73,7 +73,7 @@ struct ServerProxy {
                 .init(
                     queryID: queryID, requestID: requestID, isResponse: true, client: client, provider: target.service.provider,
                     service: target.service.headerValue, message: responsePart.bytes, attachment: responseBody.isEmpty ? nil : responseBody,
-                    manifest: proof.manifest, signature: proof.signature, status: responsePart.status),
+                    manifest: proof.manifest, batchManifest: proof.batchManifest, signature: proof.signature, status: responsePart.status),
                 side: XRoadErrorCode.serverProxy)
             return response
         } catch {
@@ -166,7 +166,7 @@ struct ServerProxy {
         }
         let envelope: MultipartMessage
         do {
-            envelope = try SignedEnvelope.seal(parts, by: signer, at: server.clock.now())
+            envelope = try await SignedEnvelope.seal(parts, by: signer, at: server.clock.now())
         } catch {
             throw XRoadFault(.serverProxy("CannotCreateSignature"), "Failed to sign the response: \(error)", explain: .noSigningKey(target.service.provider.member))
         }

@@ -52,7 +52,7 @@ struct SoapClientProxy {
         let requestID = Identifier.uuid()
         let envelope: MultipartMessage
         do {
-            envelope = try SignedEnvelope.seal([.init(contentType: SoapParts.message, body: bytes)], by: signer, at: server.clock.now())
+            envelope = try await SignedEnvelope.seal([.init(contentType: SoapParts.message, body: bytes)], by: signer, at: server.clock.now())
         } catch {
             throw XRoadFault(.clientProxy("CannotCreateSignature"), "Failed to sign the request: \(error)", explain: .noSigningKey(client.member))
         }
@@ -60,7 +60,7 @@ struct SoapClientProxy {
         try await server.log(
             .init(
                 queryID: messageID, requestID: requestID, isResponse: false, client: client, provider: service.provider, service: service.headerValue,
-                message: bytes, attachment: nil, manifest: proof.manifest, signature: proof.signature, status: nil),
+                message: bytes, attachment: nil, manifest: proof.manifest, batchManifest: proof.batchManifest, signature: proof.signature, status: nil),
             side: XRoadErrorCode.clientProxy)
         let soapAction = request.headers[.init("SOAPAction")!] ?? ""
         let answer = try await rest.send(
@@ -88,7 +88,7 @@ struct SoapClientProxy {
         try await server.log(
             .init(
                 queryID: messageID, requestID: requestID, isResponse: true, client: client, provider: service.provider, service: service.headerValue,
-                message: part.body, attachment: nil, manifest: opened.manifest, signature: opened.signature, status: nil),
+                message: part.body, attachment: nil, manifest: opened.manifest, batchManifest: opened.batchManifest, signature: opened.signature, status: nil),
             side: XRoadErrorCode.clientProxy)
         return Response(status: .ok, headers: [.contentType: "text/xml; charset=UTF-8"], body: .init(byteBuffer: ByteBuffer(bytes: part.body)))
     }

@@ -15,7 +15,7 @@ struct SoapServerProxy {
 
     /// Answers a verified SOAP request part sent by `client`'s member.
     func serve(
-        _ bytes: [UInt8], client signer: XRoadClientID, proof: (manifest: [UInt8], signature: [UInt8]), requestID: String, originalContentType: String,
+        _ bytes: [UInt8], client signer: XRoadClientID, proof: (manifest: [UInt8], batchManifest: [UInt8]?, signature: [UInt8]), requestID: String, originalContentType: String,
         soapAction: String
     ) async throws(XRoadFault) -> Response {
         let message = try SoapMessage.parse(bytes)
@@ -34,7 +34,7 @@ struct SoapServerProxy {
         try await server.log(
             .init(
                 queryID: messageID, requestID: requestID, isResponse: false, client: client, provider: service.id.provider,
-                service: service.id.headerValue, message: bytes, attachment: nil, manifest: proof.manifest, signature: proof.signature, status: nil),
+                service: service.id.headerValue, message: bytes, attachment: nil, manifest: proof.manifest, batchManifest: proof.batchManifest, signature: proof.signature, status: nil),
             side: XRoadErrorCode.serverProxy)
 
         var request = HTTPClientRequest(url: service.url)
@@ -73,7 +73,7 @@ struct SoapServerProxy {
         }
         let envelope: MultipartMessage
         do {
-            envelope = try SignedEnvelope.seal([.init(contentType: SoapParts.message, body: finalBytes)], by: providerSigner, at: server.clock.now())
+            envelope = try await SignedEnvelope.seal([.init(contentType: SoapParts.message, body: finalBytes)], by: providerSigner, at: server.clock.now())
         } catch {
             throw XRoadFault(.serverProxy("CannotCreateSignature"), "Failed to sign the response: \(error)", explain: .noSigningKey(service.id.provider.member))
         }
@@ -82,7 +82,7 @@ struct SoapServerProxy {
             .init(
                 queryID: messageID, requestID: requestID, isResponse: true, client: client, provider: service.id.provider,
                 service: service.id.headerValue, message: finalBytes, attachment: nil, manifest: responseProof.manifest,
-                signature: responseProof.signature, status: nil),
+                batchManifest: responseProof.batchManifest, signature: responseProof.signature, status: nil),
             side: XRoadErrorCode.serverProxy)
         return Response(status: .ok, headers: [.contentType: envelope.contentType], body: .init(byteBuffer: ByteBuffer(bytes: envelope.encoded())))
     }

@@ -32,6 +32,8 @@ struct XRoadLogCommand: AsyncParsableCommand {
             let status: Int?
             let timestamped: Bool
             let bodyLogged: Bool
+            /// Absent from servers older than batch signatures.
+            let signedTogether: Int?
         }
         let summary: Summary
         let records: [Item]
@@ -50,7 +52,9 @@ struct XRoadLogCommand: AsyncParsableCommand {
             let elapsed = request.flatMap { start in Self.milliseconds(from: start.createdAt, to: record.createdAt) }.map { String(format: "%.1f ms", $0) } ?? "—"
             // A request without a logged response was refused or failed on the way (see its X-Road-Error).
             let status = record.status.map(String.init) ?? (record.direction == "request" ? "no answer" : "—")
-            let flags = [record.timestamped ? "timestamped" : "awaiting timestamp", record.bodyLogged ? nil : "metadata only"].compactMap { $0 }.joined(separator: ", ")
+            let batch = (record.signedTogether ?? 1) > 1 ? "one signature for \(record.signedTogether ?? 1) messages" : nil
+            let flags = [record.timestamped ? "timestamped" : "awaiting timestamp", record.bodyLogged ? nil : "metadata only", batch].compactMap { $0 }
+                .joined(separator: ", ")
             print("  \(record.createdAt)  \(status.padding(toLength: 9, withPad: " ", startingAt: 0)) \(elapsed.padding(toLength: 9, withPad: " ", startingAt: 0)) \(record.client) → \(record.service)")
             print("      X-Road-Id \(record.queryId)  (\(flags))")
         }
