@@ -61,6 +61,23 @@ struct ProtocolTests {
         #expect(bare.backendURL(serviceURL: "http://b/x") == "http://b/x")
     }
 
+    /// The service path and query stay as received, byte for byte: empty segments, a trailing `/`,
+    /// non-ASCII text, an empty query; only the five id parts are decoded, each on its own.
+    @Test(arguments: [
+        ("/r1/I/C/M/S/svc/", "SERVICE:I/C/M/S/svc", "/", nil),
+        ("/r1/I/C/M/S/svc//a//b/", "SERVICE:I/C/M/S/svc", "//a//b/", nil),
+        ("/r1/I/C/M/S/svc/é/ü?q=é", "SERVICE:I/C/M/S/svc", "/é/ü", "q=é"),
+        ("/r1/I/C/M/S/svc?", "SERVICE:I/C/M/S/svc", "", ""),
+        ("/r1/I/C/M/S%2FX/svc/a?b?c", "SERVICE:I/C/M/S/X/svc", "/a", "b?c"),
+    ] as [(String, String, String, String?)])
+    func pathAndQueryAreKeptRaw(target: String, service: String, path: String, query: String?) throws {
+        let parsed = try RestRequestTarget.parse(target)
+        #expect(parsed.service.description == service)
+        #expect(parsed.servicePath == path)
+        #expect(parsed.query == query)
+        #expect(parsed.rawPath == String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)[0]))
+    }
+
     @Test(arguments: ["/r1/I/C/M/svc", "/r1/I/C/M/S/%", "/r2/I/C/M/S/svc", "/r1/I/C//S/svc"])
     func malformedTargetsAreTheImplementationsInternalError(target: String) {
         let fault = #expect(throws: XRoadFault.self) { try RestRequestTarget.parse(target) }

@@ -28,24 +28,26 @@ public struct RestRequestTarget: Sendable, Equatable {
             throw XRoadFault(.clientProxy("InternalError"), "Request URI is too long (\(target.utf8.count) characters)", explain: .uriTooLong(target.utf8.count))
         }
         let (path, query) = splitQuery(target)
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        // Split on the UTF-8 bytes: `/` is never part of a multi-byte character, and the indices slice `path`.
+        let segments = path.utf8.split(separator: UInt8(ascii: "/"), maxSplits: 7, omittingEmptySubsequences: false)
         // "", "r1", instance, class, member, subsystem, service, then the service path.
-        guard segments.count >= 7, segments[0].isEmpty, segments[1] == "r1" else {
+        guard segments.count >= 7, segments[0].isEmpty, segments[1].elementsEqual("r1".utf8) else {
             throw XRoadFault(.clientProxy("InternalError"), "Invalid REST request path: \(path.prefix(300))", explain: .malformedServicePath(path))
         }
         let service: XRoadServiceID
         do {
-            service = try XRoadServiceID.parse(segments[2...6].joined(separator: "/"))
+            service = try XRoadServiceID.parse(String(path[segments[2].startIndex..<segments[6].endIndex]))
         } catch {
             throw XRoadFault(.clientProxy("InternalError"), "Invalid service identifier: \(error.description)", explain: .malformedServicePath(path))
         }
-        let rest = segments.count > 7 ? "/" + segments[7...].joined(separator: "/") : ""
+        // From the `/` that ends the service code.
+        let rest = segments.count > 7 ? String(path[segments[6].endIndex...]) : ""
         return RestRequestTarget(protocolVersion: "r1", service: service, servicePath: rest, query: query, rawPath: path)
     }
 
     static func splitQuery(_ target: String) -> (path: String, query: String?) {
-        guard let mark = target.firstIndex(of: "?") else { return (target, nil) }
-        return (String(target[..<mark]), String(target[target.index(after: mark)...]))
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, nil) }
+        return (String(target[..<mark]), String(target[target.utf8.index(after: mark)...]))
     }
 
     /// The backend URL: the service URL, then the service path without a doubled `/`, then the query.
