@@ -12,6 +12,24 @@ struct AccessRightsTests {
         #expect(RequestPath.normalize(raw) == normalized)
     }
 
+    /// The shortcut for paths already in normal form agrees with the full normalisation on every path
+    /// made of the characters that matter (dots, slashes, escapes, a fragment, non-ASCII), up to length 6.
+    @Test func theNormalFormShortcutAgreesWithTheFullWalk() {
+        let alphabet: [String] = ["/", ".", "a", "%2e", "#", "é", "~"]
+        var paths: [String] = [""]
+        var checked = 0
+        for _ in 0..<6 {
+            paths = paths.flatMap { path in alphabet.map { path + $0 } }
+            for path in paths where RequestPath.isNormalASCII(path) {
+                #expect(RequestPath.normalizedSegments(path) == path, "\(path)")
+                checked += 1
+            }
+        }
+        #expect(checked > 1000)
+        #expect(!RequestPath.isNormalASCII("/v1/.") && !RequestPath.isNormalASCII("/v1/../x") && !RequestPath.isNormalASCII("v1"))
+        #expect(RequestPath.isNormalASCII("/v1/.../x") && RequestPath.isNormalASCII("/v1/.a/b.") && RequestPath.isNormalASCII("/"))
+    }
+
     @Test func undecodablePathsAreRefused() {
         #expect(RequestPath.normalize("/v1/%zz") == nil)
         #expect(RequestPath.normalize("/v1/%00") == nil)

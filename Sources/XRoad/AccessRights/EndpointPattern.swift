@@ -77,6 +77,11 @@ public enum RequestPath {
     /// a raw `#`, or a `..` that climbs above the service's root.
     public static func normalize(_ rawPath: String) -> String? {
         let path = rawPath.isEmpty ? "/" : rawPath
+        return isNormalASCII(path) ? path : normalizedSegments(path)
+    }
+
+    /// Decodes `path`, refuses what no right may cover, and removes its dot segments.
+    static func normalizedSegments(_ path: String) -> String? {
         // A raw `#` starts a fragment the HTTP client drops before calling the backend: what was checked
         // here would not be what is fetched.
         guard !path.contains("#"), let decoded = path.removingPercentEncoding,
@@ -100,5 +105,33 @@ public enum RequestPath {
             }
         }
         return "/" + output.joined(separator: "/")
+    }
+
+    /// Whether `path` is already what ``normalize(_:)`` makes of it, by a look at its bytes: it starts with
+    /// `/`, holds only unreserved characters and `/` (so nothing to decode, no fragment, no control byte),
+    /// and has no `.` or `..` segment. Most paths are; they skip the decoding and the segment walk.
+    static func isNormalASCII(_ path: String) -> Bool {
+        let bytes = path.utf8
+        guard bytes.first == UInt8(ascii: "/") else { return false }
+        var length = 0
+        var dots = 0
+        for byte in bytes.dropFirst() {
+            switch byte {
+            case UInt8(ascii: "/"):
+                if length > 0 && length <= 2 && dots == length { return false }
+                length = 0
+                dots = 0
+                continue
+            case UInt8(ascii: "."):
+                dots += 1
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                break
+            default:
+                return false
+            }
+            length += 1
+        }
+        return !(length > 0 && length <= 2 && dots == length)
     }
 }
