@@ -1,12 +1,35 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A JSON string literal, for bodies written by hand because their key order matters (X-Road's error
 /// object, the registries' answers).
 public enum JSONText {
+    /// `text` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\t`… or `\u00XX`,
+    /// everything else (`/` and non-ASCII included) as is — what `JSONEncoder` with
+    /// `.withoutEscapingSlashes` writes, without making an encoder for each string.
     public static func quote(_ text: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 2)
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x08: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -14,14 +37,22 @@ public enum JSONText {
 public enum ByteSearch {
     /// The first position of `needle` in `haystack` at or after `start`.
     public static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        let first = needle[0]
-        var index = start
-        while index <= haystack.count - needle.count {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+        guard !needle.isEmpty, start >= 0, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        return haystack.withUnsafeBytes { hay -> Int? in
+            needle.withUnsafeBytes { pattern -> Int? in
+                // memchr finds each candidate first byte (vectorised in glibc), memcmp checks the rest.
+                let base = hay.baseAddress!
+                let last = hay.count - pattern.count
+                var index = start
+                while index <= last {
+                    guard let found = memchr(base + index, Int32(pattern[0]), last - index + 1) else { return nil }
+                    index = UnsafeRawPointer(found) - base
+                    if memcmp(found, pattern.baseAddress!, pattern.count) == 0 { return index }
+                    index += 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 }
 
