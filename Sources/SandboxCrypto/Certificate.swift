@@ -20,6 +20,9 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
         self.der = der
         // Checked above: every Certificate has a decodable key.
         publicKey = PublicKey(owning: X509_get_pubkey(pointer)!)
+        subject = DistinguishedName(x509Name: X509_get_subject_name(pointer))
+        notBefore = ASN1Time.date(X509_get0_notBefore(pointer)) ?? .distantPast
+        notAfter = ASN1Time.date(X509_get0_notAfter(pointer)) ?? .distantPast
     }
 
     deinit { X509_free(pointer) }
@@ -50,11 +53,13 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
 
     public var pem: String { PEM.encode(der, label: "CERTIFICATE") }
 
-    public var subject: DistinguishedName { DistinguishedName(x509Name: X509_get_subject_name(pointer)) }
+    /// Read once: a security server asks every message's signer certificate for its subject (the member
+    /// id) and validity period.
+    public let subject: DistinguishedName
     public var issuer: DistinguishedName { DistinguishedName(x509Name: X509_get_issuer_name(pointer)) }
     public var serialNumber: SerialNumber { SerialNumber(asn1: X509_get0_serialNumber(pointer)) }
-    public var notBefore: Date { ASN1Time.date(X509_get0_notBefore(pointer)) ?? .distantPast }
-    public var notAfter: Date { ASN1Time.date(X509_get0_notAfter(pointer)) ?? .distantPast }
+    public let notBefore: Date
+    public let notAfter: Date
 
     /// The subject public key, one object for the certificate's life, so that its verification contexts
     /// are reused by every signature checked against this certificate.
