@@ -113,6 +113,23 @@ struct ProtocolTests {
         #expect(!RestHeaders.isForwardableField(name: "transfer-encoding", value: "chunked"))
     }
 
+    /// The parts travel as CRLF lines and read back to the same values; the request part's bytes are
+    /// the request hash's header part.
+    @Test func restPartsRoundTrip() throws {
+        let headers = [RestRequestPart.Header("X-Road-Client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI"), .init("Accept", "application/json"), .init("X-Note", "a:b é")]
+        let request = RestRequestPart(method: "post", target: "/r1/I/C/M/S/svc/é?q=1", headers: headers)
+        #expect(String(decoding: request.bytes, as: UTF8.self) == "POST\r\n/r1/I/C/M/S/svc/é?q=1\r\nX-Road-Client:BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI\r\nAccept:application/json\r\nX-Note:a:b é\r\n")
+        #expect(request.bytes == RequestHash.headerPart(method: "post", rawPathAndQuery: request.target, headers: headers.map { ($0.name, $0.value) }))
+        let read = try #require(RestRequestPart.parse(request.bytes))
+        #expect(read.method == "POST" && read.target == request.target && read.headers == headers)
+        #expect(read.value("x-note") == "a:b é")
+
+        let response = RestResponsePart(status: 404, headers: [.init("Content-Type", "application/json")])
+        #expect(String(decoding: response.bytes, as: UTF8.self) == "404\r\nContent-Type:application/json\r\n")
+        #expect(RestResponsePart.parse(response.bytes) == response)
+        #expect(RestRequestPart.parse(Array("GET\r\n/r1/x\r\n:novalue\r\n".utf8)) == nil, "a header line needs a name")
+    }
+
     /// Expected values computed independently (Python hashlib) from the recipe of PR-REST §4.3.
     @Test func requestHashRecipe() {
         let part = RequestHash.headerPart(

@@ -25,8 +25,11 @@ public struct RestRequestPart: Sendable, Equatable {
         self.headers = headers
     }
 
+    /// The part as sent and as the request hash covers it (``RequestHash/headerPart(method:rawPathAndQuery:headers:)``).
     public var bytes: [UInt8] {
-        RequestHash.headerPart(method: method, rawPathAndQuery: target, headers: headers.map { ($0.name, $0.value) })
+        var lines = HeaderLines(method: method, target: target, headerCount: headers.count)
+        for header in headers { lines.append(name: header.name, value: header.value) }
+        return lines.bytes
     }
 
     public func value(_ name: String) -> String? { headers.last { ASCIIText.equalIgnoringCase($0.name, name) }?.value }
@@ -40,8 +43,8 @@ public struct RestRequestPart: Sendable, Equatable {
     }
 
     static func header(_ line: String) -> Header? {
-        guard let colon = line.firstIndex(of: ":"), colon != line.startIndex else { return nil }
-        return Header(String(line[..<colon]), String(line[line.index(after: colon)...]))
+        guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")), colon != line.startIndex else { return nil }
+        return Header(String(line[..<colon]), String(line[line.utf8.index(after: colon)...]))
     }
 }
 
@@ -56,9 +59,10 @@ public struct RestResponsePart: Sendable, Equatable {
     }
 
     public var bytes: [UInt8] {
-        var text = "\(status)\r\n"
-        for header in headers { text += header.name + ":" + header.value + "\r\n" }
-        return Array(text.utf8)
+        var lines = HeaderLines(capacity: 5 + headers.count * 48)
+        lines.append(line: String(status))
+        for header in headers { lines.append(name: header.name, value: header.value) }
+        return lines.bytes
     }
 
     public func value(_ name: String) -> String? { headers.last { ASCIIText.equalIgnoringCase($0.name, name) }?.value }
