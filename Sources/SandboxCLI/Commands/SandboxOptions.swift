@@ -96,11 +96,7 @@ struct LoggingOptions: ParsableArguments {
 
     func bootstrap() -> Logger {
         let level = Logger.Level(rawValue: logLevel) ?? .notice
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in SandboxLogHandler(label: label, level: level) }
         var logger = Logger(label: "sandbox")
         logger.logLevel = level
         return logger
