@@ -7,9 +7,10 @@ import SandboxCore
 import SandboxCrypto
 
 /// One emulated security server: its place in the topology, its keys, and how to reach its peers. The
-/// same value serves the client side (information systems → this server, port 8080/8081) and the server
-/// side (other security servers → this server, port 5500/5501).
-public struct SecurityServer: Sendable {
+/// same object serves the client side (information systems → this server, port 8080/8081) and the server
+/// side (other security servers → this server, port 5500/5501). A class, immutable: the proxies, their
+/// closures and every log call hold it, and as a struct each of them copied (and retained) its twenty fields.
+public final class SecurityServer: Sendable {
     public let name: String
     /// The global configuration with this server's own settings, changed by the admin API.
     public let configuration: SecurityServerConfiguration
