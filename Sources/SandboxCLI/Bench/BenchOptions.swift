@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SandboxCore
 
 /// What every `sandbox bench` command takes: how long and how often to measure, and how many clients.
 struct BenchOptions: ParsableArguments {
@@ -27,12 +28,16 @@ struct BenchOptions: ParsableArguments {
     }
 
     /// A logger that stays quiet: stopping the in-process servers at the end cancels them, which Hummingbird
-    /// logs as errors.
+    /// logs as errors. The servers log through the handler `sandbox up` installs, so that they are measured
+    /// as they run there.
     static var quietLogger: Logger {
+        _ = installLogging
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         return logger
     }
+
+    private static let installLogging: Void = LoggingSystem.bootstrap { label in SandboxLogHandler(label: label, level: .critical) }
 
     /// One aligned line of a report (String(format:) does not pad `%@` on Linux).
     static func line(_ label: String, _ value: String, _ note: String, labelWidth: Int) -> String {
