@@ -16,6 +16,11 @@ struct ProtocolTests {
         let service = try XRoadServiceID.parse("INSTANCE/CLASS2/MEMBER2/SUBSYSTEM2/BAR%2FSERVICE")
         #expect(service.serviceCode == "BAR/SERVICE")
         #expect(service.headerValue == "INSTANCE/CLASS2/MEMBER2/SUBSYSTEM2/BAR%2FSERVICE")
+        #expect(client.headerValue == "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI" && member.headerValue == "BJ-SANDBOX/COM/BJ-0000000001")
+        let versioned = XRoadServiceID(provider: member, serviceCode: "get Tax", serviceVersion: "v1/β")
+        #expect(versioned.headerValue == "BJ-SANDBOX/COM/BJ-0000000001/get%20Tax/v1%2F%CE%B2")
+        let rest = XRoadServiceID(provider: client, serviceCode: "a b/c")
+        #expect(try XRoadServiceID.parse(rest.headerValue) == rest)
         #expect(try XRoadClientID.parse("GOV/ARCEP/AGREMENT-FAI", instance: "BJ-SANDBOX") == client)
         #expect(try SecurityServerID.parse("BJ-SANDBOX/GOV/ASIN/SS-ASIN").description == "SERVER:BJ-SANDBOX/GOV/ASIN/SS-ASIN")
     }

@@ -25,7 +25,13 @@ public struct XRoadClientID: Hashable, Sendable, Comparable, CustomStringConvert
     public var description: String { "\(objectType):\(parts.joined(separator: "/"))" }
 
     /// `BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI`, each part percent-encoded: the `X-Road-Client` header form.
-    public var headerValue: String { parts.map(XRoadIdentifierText.percentEncode).joined(separator: "/") }
+    /// Written part by part (each exchange asks for it several times; no intermediate arrays).
+    public var headerValue: String {
+        let encode = XRoadIdentifierText.percentEncode
+        var text = encode(instance) + "/" + encode(memberClass) + "/" + encode(memberCode)
+        if let subsystemCode { text += "/" + encode(subsystemCode) }
+        return text
+    }
 
     /// `BJ-SANDBOX:GOV:ARCEP:AGREMENT-FAI`, the admin API's form.
     public var adminID: String { parts.joined(separator: ":") }
@@ -73,7 +79,11 @@ public struct XRoadServiceID: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "SERVICE:\(parts.joined(separator: "/"))" }
 
     /// Percent-encoded parts joined with `/`: the `x-road-service` header and the `/r1/…` path form.
-    public var headerValue: String { parts.map(XRoadIdentifierText.percentEncode).joined(separator: "/") }
+    public var headerValue: String {
+        var text = provider.headerValue + "/" + XRoadIdentifierText.percentEncode(serviceCode)
+        if let serviceVersion { text += "/" + XRoadIdentifierText.percentEncode(serviceVersion) }
+        return text
+    }
 
     /// `BJ-SANDBOX:GOV:APIEX:RCCM:companies`, the admin API's form.
     public var adminID: String { parts.joined(separator: ":") }
