@@ -234,8 +234,8 @@ public final class MessageLog: Sendable {
                             .text(entry.client.memberClass), .text(entry.client.memberCode), entry.client.subsystemCode.map { .text($0) } ?? .null,
                             .text(entry.service), .integer(Int64(clock.now().timeIntervalSince1970 * 1000)),
                             .blob(keepBody ? entry.message : []), keepBody ? entry.attachment.map { .blob($0) } ?? .null : .null,
-                            .blob(entry.manifest), entry.batchManifest.map { .blob($0) } ?? .null, .blob(entry.signature), .text(signatureHash), .text(previous), .text(recordHash),
-                            entry.status.map { .integer(Int64($0)) } ?? .null,
+                            .blob(entry.manifest), entry.batchManifest.map { .blob($0) } ?? .null, .blob(entry.signature), .text(signatureHash),
+                            .text(previous), .text(recordHash), entry.status.map { .integer(Int64($0)) } ?? .null,
                         ])
                     ids.append(transaction.lastInsertRowID)
                     previous = recordHash
@@ -288,7 +288,8 @@ public final class MessageLog: Sendable {
                 queryID: try row.string("query_id"), requestID: try row.string("x_request_id"), isResponse: try row.int("response") == 1,
                 client: client, provider: (try? XRoadServiceID.parse(try row.string("service")))?.provider ?? client,
                 service: try row.string("service"), message: try row.blob("message"), attachment: attachment,
-                manifest: try row.blob("manifest"), batchManifest: optionalBlob("batch_manifest"), signature: try row.blob("signature"), status: row.optionalInt("status").map { Int($0) }),
+                manifest: try row.blob("manifest"), batchManifest: optionalBlob("batch_manifest"), signature: try row.blob("signature"),
+                status: row.optionalInt("status").map { Int($0) }),
             createdAt: Date(timeIntervalSince1970: Double(try row.int("created_at")) / 1000),
             signatureHash: try row.string("signature_hash"), previousHash: try row.string("previous_hash"),
             recordHash: try row.string("record_hash"), timestampID: row.optionalInt("timestamp_id"))

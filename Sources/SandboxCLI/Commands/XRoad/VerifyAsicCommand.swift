@@ -34,6 +34,9 @@ struct VerifyAsicCommand: AsyncParsableCommand {
                 "unzip -o \(file) -d asic/",
                 "openssl cms -verify -binary -inform DER -in asic/META-INF/signature.p7s -content asic/META-INF/ASiCManifest.xml -CAfile \(chainURL.path) -purpose any -out /dev/null",
                 "openssl dgst -sha512 -binary asic/message.http | base64   # compare with the manifest's DigestValue",
+                "# signed in a batch (asic/META-INF/sig-hashchainresult.xml present): the signature covers that file, which lists the manifest",
+                "openssl cms -verify -binary -inform DER -in asic/META-INF/signature.p7s -content asic/META-INF/sig-hashchainresult.xml -CAfile \(chainURL.path) -purpose any -out /dev/null",
+                "openssl dgst -sha512 -binary asic/META-INF/ASiCManifest.xml | base64 -w0   # one of its DigestValue",
                 "openssl ts -verify -token_in -in asic/META-INF/timestamp.tst -data asic/META-INF/ts-hashchain.xml -CAfile \(chainURL.path)",
                 "openssl dgst -sha256 asic/META-INF/signature.p7s          # listed in ts-hashchain.xml",
             ])
