@@ -65,8 +65,8 @@ public enum SignedEnvelope {
         return MultipartMessage(parts: sealed)
     }
 
-    /// What a verified envelope yields: its content parts, the signer, and the raw manifest and signature
-    /// for the message log.
+    /// What a verified envelope yields: its content parts, the signer, and the raw manifest, batch manifest
+    /// (for a message signed in a batch) and signature for the message log.
     public struct Opened: Sendable {
         public let parts: [MultipartMessage.Part]
         public let signer: Certificate
