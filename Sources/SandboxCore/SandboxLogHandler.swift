@@ -46,9 +46,10 @@ public struct SandboxLogHandler: LogHandler {
         write("\(Self.timestamp()) \(event.level)\(label.isEmpty ? "" : " ")\(label):\(rendered) [\(event.source)] \(event.message)\n")
     }
 
-    /// One `write(2)` per line, so that lines from several threads do not interleave.
+    /// One write per line, under a lock, so that lines from several threads do not interleave. A line
+    /// that cannot be written (standard error closed) is dropped rather than ending the process.
     public static let standardError: @Sendable (String) -> Void = { line in
-        lock.withLock { _ in FileHandle.standardError.write(Data(line.utf8)) }
+        lock.withLock { _ in try? FileHandle.standardError.write(contentsOf: Data(line.utf8)) }
     }
     private static let lock = Mutex(())
 

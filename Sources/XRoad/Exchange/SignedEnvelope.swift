@@ -24,7 +24,9 @@ public struct SigningIdentity: Sendable {
     /// Gathers the messages this key signs at the same moment under one signature.
     let batchSigner = BatchSigner()
 
-    /// A detached CAdES signature of a SHA-512 digest.
+    /// A detached CAdES signature of a SHA-512 digest. Only the signer's certificate is embedded, as in
+    /// X-Road's signatures: verifiers know the CA chain, and every embedded certificate costs a decode on
+    /// each message.
     func sign(digest: [UInt8], at time: Date) throws -> [UInt8] {
         try repeatedSigner?.sign(digest: digest, signingTime: time)
             ?? CAdESSignature.sign(digest: digest, digestAlgorithm: .sha512, signer: certificate, key: key, chain: [], signingTime: time).der
