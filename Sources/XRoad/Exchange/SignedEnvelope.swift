@@ -1,7 +1,6 @@
 import Foundation
 import SandboxCore
 import SandboxCrypto
-import Synchronization
 
 /// A member's key and certificate (profile `xroad-sign`), with the issuers to embed.
 public struct SigningIdentity: Sendable {
@@ -187,7 +186,7 @@ public enum SignedEnvelope {
 /// verified on every message, the certificate parsed and its chain checked once per few minutes per signer
 /// (as X-Road caches OCSP answers for a while).
 public final class TrustedSigners: Sendable {
-    private let checked = Mutex<[BytesKey: (certificate: Certificate, until: Date)]>([:])
+    private let checked = BoundedMemo<BytesKey, (certificate: Certificate, until: Date)>(limit: 1_000)
     let lifetime: TimeInterval
     /// Batch signatures already verified, by their DER (which embeds the signer's certificate).
     let verifiedBatchSignatures = BoundedMemo<BytesKey, Bool>(limit: 256)
@@ -196,15 +195,12 @@ public final class TrustedSigners: Sendable {
 
     /// The parsed certificate for `der`, if its path was checked less than `lifetime` ago and it is valid at `time`.
     func certificate(_ der: [UInt8], at time: Date) -> Certificate? {
-        guard let entry = checked.withLock({ $0[BytesKey(der)] }), time < entry.until, entry.certificate.isValid(at: time) else { return nil }
+        guard let entry = checked.value(for: BytesKey(der)), time < entry.until, entry.certificate.isValid(at: time) else { return nil }
         return entry.certificate
     }
 
     func remember(_ certificate: Certificate, at time: Date) {
-        checked.withLock { entries in
-            if entries.count > 1000 { entries.removeAll() }
-            entries[BytesKey(certificate.der)] = (certificate, time.addingTimeInterval(lifetime))
-        }
+        checked.remember((certificate, time.addingTimeInterval(lifetime)), for: BytesKey(certificate.der))
     }
 }
 
