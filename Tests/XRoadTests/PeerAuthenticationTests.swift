@@ -45,21 +45,46 @@ struct PeerAuthenticationTests {
         return tls
     }
 
-    /// The server's own peer client carries its TLS identity without a per-request configuration, keeps
-    /// one client, and a dropped client shuts itself down (a debug build stops on a client dropped running).
-    @Test func thePeerClientPresentsTheServersIdentityAndShutsDownWhenDropped() async throws {
+    /// The consumer's server checks who answers (X-Road's `AuthTrustVerifier`): a server reached at the
+    /// provider's address must present the authentication certificate of a server hosting the provider.
+    /// Here ss-arcep is pointed at its own server side, whose certificate is valid but names ss-arcep.
+    @Test func theConsumerRefusesAServerThatDoesNotHostTheProvider() async throws {
         let fixture = try await ExchangeFixture()
         let arcep = try #require(fixture.servers["ss-arcep"])
-        var peerClient: PeerHTTPClient? = PeerHTTPClient(tls: arcep.peerTLS.client)
-        let client = try #require(peerClient).http
-        #expect(peerClient?.http === client, "one client for the server's life")
-        // No TLS configuration on the request: ss-asin requires a client certificate, so this passes the
-        // handshake and the peer check only with the identity set on the client.
-        let relayed = try await relay(fixture, tls: nil, via: client)
-        #expect(relayed.status == 200, "\(relayed)")
-        peerClient = nil
-        try await Task.sleep(for: .milliseconds(300))
-        await #expect(throws: HTTPClientError.alreadyShutdown) { try await relay(fixture, tls: nil, via: client) }
+        let misrouted = try SecurityServer(
+            name: "ss-arcep", configuration: arcep.configuration, keys: arcep.keys,
+            peers: ["ss-asin": fixture.urls["ss-arcep-server"]!.replacingOccurrences(of: "http://", with: "https://")], messageLog: arcep.messageLog,
+            tsaURL: fixture.urls["pki"]! + "/pki/v1/tsa", logger: ExchangeFixture.logger)
+        let asin = try #require(fixture.topology.securityServer(named: "ss-asin"))
+        let signer = try #require(arcep.keys.signing[try XRoadClientID.parse("BJ-SANDBOX/GOV/ARCEP")])
+        let envelope = try await SignedEnvelope.seal([.init(contentType: RestEnvelopeParts.request, body: Array("GET /r1 HTTP/1.1\r\n".utf8))], by: signer, at: Date())
+        let provider = try XRoadClientID.parse("BJ-SANDBOX/GOV/APIEX/RCCM")
+        await #expect {
+            try await ClientProxy(server: misrouted).send(envelope, to: asin, serving: provider, requestID: "r-1")
+        } throws: { error in
+            guard let fault = error as? XRoadFault else { return false }
+            return fault.code == .clientProxy("SslAuthenticationFailed")
+                && fault.message == "Security server \(arcep.definition.id) does not host the service provider \(provider.member)"
+        }
+        // The real route passes the same check.
+        let answer = try await ClientProxy(server: arcep).send(envelope, to: asin, serving: provider, requestID: "r-2")
+        #expect(answer.fault != nil, "ss-asin answered (with its own fault for this bare part), so the check let the request through")
+        await fixture.stop()
+    }
+
+    @Test func theConsumerRefusesAProviderServerWhoseCertificateIsRevoked() async throws {
+        let fixture = try await ExchangeFixture()
+        let asin = try #require(fixture.servers["ss-asin"])
+        _ = try fixture.authority.revoke(serial: asin.keys.authentication.certificate.serialNumber, reason: .keyCompromise, at: nil)
+        let reply = try await fixture.call(
+            "ss-arcep", .GET, "/r1/BJ-SANDBOX/GOV/APIEX/RCCM/companies?rccm=RB%2FCOT%2F24%20B%2000042",
+            headers: [("X-Road-Client", "BJ-SANDBOX/GOV/ARCEP/AGREMENT-FAI")])
+        #expect(reply.status == 500)
+        #expect(reply.header("X-Road-Error") == "Server.ClientProxy.SslAuthenticationFailed")
+        #expect(reply.body.contains("of security server \(asin.definition.id) is not valid"), "\(reply.body)")
+        #expect(reply.header("X-Sandbox-Explain")?.contains("xroad-auth") == true)
+        let logged = try asin.messageLog.recent(limit: 10)
+        #expect(logged.isEmpty, "nothing reached the provider's server")
         await fixture.stop()
     }
 

@@ -41,7 +41,7 @@ enum WSDLDownload {
             } catch {
                 throw XRoadFault(.clientProxy("CannotCreateSignature"), "Failed to sign the request: \(error)", explain: .noSigningKey(signer.member))
             }
-            let answer = try await proxy.send(envelope, to: host, requestID: Identifier.uuid(), messageType: "WSDL")
+            let answer = try await proxy.send(envelope, to: host, serving: provider, requestID: Identifier.uuid(), messageType: "WSDL")
             if let passthrough = answer.fault { return passthrough }
             let opened = try server.openResponse(answer.message)
             guard let wsdl = opened.parts.first(where: { $0.contentType == SoapParts.message }) else {

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -63,7 +62,7 @@ struct ClientProxy {
                 batchManifest: proof.batchManifest, signature: proof.signature, status: nil),
             side: XRoadErrorCode.clientProxy)
 
-        let answer = try await send(envelope, to: provider, requestID: requestID)
+        let answer = try await send(envelope, to: provider, serving: target.service.provider, requestID: requestID)
         if let passthrough = answer.fault { return passthrough }
         let (response, opened, responsePart, responseBody) = try verifiedResponse(
             answer.message, request: part, body: body, client: client, target: target, messageID: messageID, requestID: requestID)
@@ -139,27 +138,32 @@ struct ClientProxy {
         var fault: Response?
     }
 
+    /// - Parameter serving: the service's provider: the server that answers must host it.
     func send(
-        _ envelope: MultipartMessage, to provider: Topology.SecurityServer, requestID: String, messageType: String = "REST", extraHeaders: [(String, String)] = []
+        _ envelope: MultipartMessage, to provider: Topology.SecurityServer, serving: XRoadClientID, requestID: String, messageType: String = "REST",
+        extraHeaders: [(String, String)] = []
     ) async throws(XRoadFault) -> Answer {
         guard let base = server.peers[provider.name] else {
             throw XRoadFault(
                 .clientProxy("NetworkError"), "Could not connect to any target host (\(provider.id))", explain: .unreachablePeer(provider.name, url: nil))
         }
-        var outgoing = HTTPClientRequest(url: base + "/")
-        outgoing.method = .POST
-        outgoing.headers.add(name: "Content-Type", value: envelope.contentType)
-        outgoing.headers.add(name: "x-road-request-id", value: requestID)
-        outgoing.headers.add(name: "x-road-message-type", value: messageType)
-        for (name, value) in extraHeaders { outgoing.headers.add(name: name, value: value) }
-        outgoing.headers.add(name: "x-hash-algorithm", value: "http://www.w3.org/2001/04/xmlenc#sha512")
-        outgoing.headers.add(name: "x-proxy-version", value: "interop-sandbox")
-        outgoing.body = .bytes(ByteBuffer(bytes: envelope.encoded()))
-        let response: HTTPClientResponse
-        let bytes: [UInt8]
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: envelope.contentType)
+        headers.add(name: "x-road-request-id", value: requestID)
+        headers.add(name: "x-road-message-type", value: messageType)
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        headers.add(name: "x-hash-algorithm", value: "http://www.w3.org/2001/04/xmlenc#sha512")
+        headers.add(name: "x-proxy-version", value: "interop-sandbox")
+        let response: RelayHTTPClient.Response
         do {
-            response = try await server.peerClient.http.execute(outgoing, timeout: .seconds(120))
-            bytes = Array(try await response.body.collect(upTo: SecurityServer.maximumBodySize + (1 << 20)).readableBytesView)
+            response = try await server.peerClient.execute(
+                .POST, url: base + "/", headers: headers, body: ByteBuffer(bytes: envelope.encoded()), timeout: .seconds(120),
+                bodyLimit: SecurityServer.maximumBodySize + (1 << 20)
+            ) { [server] certificate in
+                try await server.requireAuthenticatedProvider(certificate, provider: serving, addressed: provider)
+            }
+        } catch let fault as XRoadFault {
+            throw fault
         } catch let error as NIOSSLError {
             throw XRoadFault(.clientProxy("SslAuthenticationFailed"), "TLS handshake failed: \(error)", explain: .tlsFailed(provider.name, "\(error)"))
         } catch let error as BoringSSLError {
@@ -175,10 +179,10 @@ struct ClientProxy {
             for header in response.headers where ["content-type", "x-road-error", "x-sandbox-explain", "soapaction"].contains(header.name.lowercased()) {
                 if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
             }
-            return Answer(fault: Response(status: .init(code: Int(response.status.code)), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes))))
+            return Answer(fault: Response(status: .init(code: Int(response.status.code)), headers: headers, body: .init(byteBuffer: response.body)))
         }
         do {
-            return Answer(message: try MultipartMessage.decode(bytes, contentTypeHeader: contentType))
+            return Answer(message: try MultipartMessage.decode(Array(response.body.readableBytesView), contentTypeHeader: contentType))
         } catch {
             throw XRoadFault(.clientProxy("InconsistentResponse"), "Malformed response from the provider: \(error.description)", explain: .inconsistent(error.description))
         }

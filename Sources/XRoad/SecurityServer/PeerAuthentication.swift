@@ -48,6 +48,35 @@ extension SecurityServer {
         }
     }
 
+    /// The consumer side's check of the provider's security server (X-Road's `AuthTrustVerifier`), after
+    /// the TLS handshake and before the request is sent: the certificate the server presented must be the
+    /// authentication certificate of a security server that hosts the service's provider, with a good OCSP
+    /// status. The handshake alone would accept any certificate from the sandbox PKI.
+    /// - Throws: `Server.ClientProxy.SslAuthenticationFailed`.
+    func requireAuthenticatedProvider(_ peer: [UInt8]?, provider: XRoadClientID, addressed: Topology.SecurityServer) async throws(XRoadFault) {
+        guard let peer, let (certificate, serverID) = peerCertificates.read(peer) else {
+            throw XRoadFault(
+                .clientProxy("SslAuthenticationFailed"), "Service provider did not provide TLS certificate",
+                explain: .providerNotAuthenticated(addressed.name, subject: nil))
+        }
+        guard let serverID, let peerServer = topology.securityServers.first(where: { $0.id == serverID }) else {
+            throw XRoadFault(
+                .clientProxy("SslAuthenticationFailed"), "Authentication certificate \(certificate.serialNumber.hex) is not associated with any security server",
+                explain: .providerNotAuthenticated(addressed.name, subject: certificate.subject.description))
+        }
+        guard Self.speaks(for: provider, peerServer) else {
+            throw XRoadFault(
+                .clientProxy("SslAuthenticationFailed"), "Security server \(serverID) does not host the service provider \(provider.member)",
+                explain: .providerNotAuthenticated(addressed.name, subject: certificate.subject.description))
+        }
+        let status = await signerStatus.status(of: certificate, issuers: intermediates, trustAnchor: keys.trustAnchor, now: clock.now())
+        guard status.good else {
+            throw XRoadFault(
+                .clientProxy("SslAuthenticationFailed"), "Authentication certificate \(certificate.serialNumber.hex) of security server \(serverID) is not valid: \(status.detail)",
+                explain: .providerNotAuthenticated(addressed.name, subject: certificate.subject.description))
+        }
+    }
+
     /// Whether a server may authenticate `member`: it is the server's owner, or has a subsystem there
     /// (X-Road matches authentication certificates to members, not to subsystems).
     static func speaks(for member: XRoadClientID, _ server: Topology.SecurityServer) -> Bool {
@@ -89,5 +118,12 @@ extension XRoadFault.Explanation {
         return .init(
             french: "\(peer) a relayé une requête signée par \(member), qui n'y a aucun client : un serveur de sécurité ne parle que pour les membres qu'il héberge. Envoyez la requête par le serveur de ce membre\(where_).",
             english: "\(peer) relayed a request signed by \(member), which has no client there: a security server speaks only for the members it hosts. Send the request through that member's server\(where_).")
+    }
+
+    static func providerNotAuthenticated(_ server: String, subject: String?) -> Self {
+        let presented = subject.map { " (\($0))" } ?? ""
+        return .init(
+            french: "Le serveur joint à l'adresse de \(server) a présenté un certificat TLS\(presented) qui n'est pas le certificat d'authentification valide d'un serveur hébergeant le fournisseur. Vérifiez l'adresse du serveur dans la configuration globale et que son certificat xroad-auth n'est pas révoqué.",
+            english: "The server reached at \(server)'s address presented a TLS certificate\(presented) that is not the valid authentication certificate of a server hosting the provider. Check the server's address in the global configuration and that its xroad-auth certificate is not revoked.")
     }
 }

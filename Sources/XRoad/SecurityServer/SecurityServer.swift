@@ -31,7 +31,7 @@ public final class SecurityServer: Sendable {
     /// Mutual TLS with the other security servers.
     public let peerTLS: PeerTLS
     /// Connections to the other security servers, with ``peerTLS``'s client identity.
-    let peerClient: PeerHTTPClient
+    let peerClient: RelayHTTPClient
     let intermediates: [Certificate]
     /// The central server the global configuration comes from; nil keeps the topology's registrations.
     public let central: CentralServerClient?
@@ -49,7 +49,7 @@ public final class SecurityServer: Sendable {
         self.keys = keys
         self.intermediates = keys.intermediates
         self.peerTLS = try PeerTLS(keys: keys)
-        self.peerClient = PeerHTTPClient(tls: peerTLS.client)
+        self.peerClient = RelayHTTPClient(tls: peerTLS.client)
         self.peers = peers
         self.messageLog = messageLog
         self.timestamper = MessageLogTimestamper(log: messageLog, tsaURL: tsaURL)
@@ -147,12 +147,17 @@ public final class SecurityServer: Sendable {
         topology.securityServer(named: name)!
     }
 
-    /// Requests to backends and to peers: redirects are returned to the caller, never followed (PR-REST §4.4);
-    /// a refused connection fails at once, as X-Road's `NetworkError` does, instead of being retried until
-    /// the service timeout.
+    /// The requests outside exchanges: service descriptions, metaservices' OpenAPI and WSDL documents, the
+    /// PKI's OCSP and TSA, the central server. Redirects are returned to the caller, never followed (PR-REST
+    /// §4.4); a refused connection fails at once, as X-Road's `NetworkError` does, instead of being retried
+    /// until the timeout.
     static let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpClientConfiguration)
 
-    /// The settings of ``httpClient`` and of each server's ``PeerHTTPClient``. No request spans: the
+    /// Requests to the providers' backends (REST and SOAP services), on every exchange; as with
+    /// ``httpClient``, redirects are returned, not followed.
+    static let backendClient = RelayHTTPClient()
+
+    /// The settings of ``httpClient``. No request spans: the
     /// sandbox installs no tracer, and AsyncHTTPClient would still open one per request on the no-op
     /// tracer, parsing the URL again for its attributes (about 3 % of an exchange).
     static var httpClientConfiguration: HTTPClient.Configuration {

@@ -183,23 +183,22 @@ struct ServerProxy {
 
     /// The backend call: service URL + path + query, the same verb, the forwarded headers, the service's timeout.
     private func callBackend(_ part: RestRequestPart, body: [UInt8], service: Topology.Service, target: RestRequestTarget) async throws(XRoadFault) -> BackendAnswer {
-        var request = HTTPClientRequest(url: target.backendURL(serviceURL: service.url))
         guard SecurityServerRouters.restMethods.contains(where: { $0.rawValue == part.method }) else {
             throw XRoadFault(.serverProxy("InvalidMessage"), "Unsupported REST method \(part.method.prefix(40))", explain: .invalidSignature("method \(part.method.prefix(40))"))
         }
-        request.method = HTTPMethod(rawValue: part.method)
         // The part is signed, but by another server: a header that is not a valid HTTP field (NIO traps on
         // a non-ASCII name) or a hop-by-hop one does not reach the backend.
+        var headers = HTTPHeaders()
         for header in part.headers where RestHeaders.isForwardableField(name: header.name, value: header.value) {
-            request.headers.add(name: header.name, value: header.value)
+            headers.add(name: header.name, value: header.value)
         }
-        if !body.isEmpty { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
-            let response = try await SecurityServer.httpClient.execute(request, timeout: .seconds(Int64(service.timeout)))
-            let bytes = try await response.body.collect(upTo: SecurityServer.maximumBodySize)
+            let response = try await SecurityServer.backendClient.execute(
+                HTTPMethod(rawValue: part.method), url: target.backendURL(serviceURL: service.url), headers: headers,
+                body: body.isEmpty ? nil : ByteBuffer(bytes: body), timeout: .seconds(Int64(service.timeout)), bodyLimit: SecurityServer.maximumBodySize)
             return BackendAnswer(
-                status: Int(response.status.code), headers: response.headers.map { .init($0.name, $0.value) }, body: Array(bytes.readableBytesView))
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+                status: Int(response.status.code), headers: response.headers.map { .init($0.name, $0.value) }, body: Array(response.body.readableBytesView))
+        } catch RelayHTTPClient.Failure.timedOut {
             throw XRoadFault(.serverProxy("IOError"), "Read timed out after \(service.timeout) s", explain: .backendTimeout(service.id, seconds: service.timeout))
         } catch {
             throw XRoadFault(

@@ -64,7 +64,7 @@ struct SoapClientProxy {
             side: XRoadErrorCode.clientProxy)
         let soapAction = request.headers[.init("SOAPAction")!] ?? ""
         let answer = try await rest.send(
-            envelope, to: provider, requestID: requestID, messageType: "SOAP",
+            envelope, to: provider, serving: service.provider, requestID: requestID, messageType: "SOAP",
             extraHeaders: [("x-original-content-type", contentType), ("x-original-soapaction", soapAction)])
         if let passthrough = answer.fault { return passthrough }
 

@@ -37,16 +37,16 @@ struct SoapServerProxy {
                 service: service.id.headerValue, message: bytes, attachment: nil, manifest: proof.manifest, batchManifest: proof.batchManifest, signature: proof.signature, status: nil),
             side: XRoadErrorCode.serverProxy)
 
-        var request = HTTPClientRequest(url: service.url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: originalContentType.isEmpty ? "text/xml; charset=utf-8" : originalContentType)
-        request.headers.add(name: "SOAPAction", value: soapAction)
-        request.body = .bytes(ByteBuffer(bytes: bytes))
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: originalContentType.isEmpty ? "text/xml; charset=utf-8" : originalContentType)
+        headers.add(name: "SOAPAction", value: soapAction)
         let answer: [UInt8]
         do {
-            let response = try await SecurityServer.httpClient.execute(request, timeout: .seconds(Int64(service.timeout)))
-            answer = Array(try await response.body.collect(upTo: SecurityServer.maximumBodySize).readableBytesView)
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            let response = try await SecurityServer.backendClient.execute(
+                .POST, url: service.url, headers: headers, body: ByteBuffer(bytes: bytes), timeout: .seconds(Int64(service.timeout)),
+                bodyLimit: SecurityServer.maximumBodySize)
+            answer = Array(response.body.readableBytesView)
+        } catch RelayHTTPClient.Failure.timedOut {
             throw XRoadFault(.serverProxy("IOError"), "Read timed out after \(service.timeout) s", explain: .backendTimeout(service.id, seconds: service.timeout))
         } catch {
             throw XRoadFault(.serverProxy("NetworkError"), "Could not connect to \(service.url): \(error)", explain: .backendUnreachable(service.id, url: service.url))
