@@ -193,6 +193,23 @@ struct RelayHTTPClientTests {
         }
     }
 
+    /// NIO refuses to send a header that is not a valid HTTP field: the request fails then, not at its deadline.
+    @Test func aRequestThatCannotBeSentFailsAtOnce() async throws {
+        let server = try await TestServer()
+        let client = RelayHTTPClient()
+        var headers = HTTPHeaders()
+        headers.add(name: "bad name", value: "x")
+        let started = ContinuousClock.now
+        await #expect(throws: HTTPParserError.invalidHeaderToken) {
+            try await client.execute(.GET, url: server.url + "/echo", headers: headers, timeout: .seconds(60), bodyLimit: 1024)
+        }
+        #expect(ContinuousClock.now - started < .seconds(30), "not left waiting for the 60 s deadline")
+        #expect(server.hits == 0)
+        let next = try await client.execute(.GET, url: server.url + "/echo", timeout: .seconds(5), bodyLimit: 1024)
+        #expect(next.status == .ok)
+        server.stop()
+    }
+
     @Test func concurrentRequestsBeyondTheIdleLimitAllAnswer() async throws {
         let server = try await TestServer()
         let client = RelayHTTPClient(idleLimit: 2)
