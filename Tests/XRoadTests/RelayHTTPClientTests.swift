@@ -4,6 +4,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import SandboxCore
 import SandboxCrypto
@@ -179,6 +180,46 @@ struct RelayHTTPClientTests {
             #expect(next.status == .ok)
         }
         server.stop()
+    }
+
+    /// A server that answers every connection with `reply` as soon as it reads anything, then closes it.
+    final class RawServer: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
+        let reply: String
+        init(reply: String) { self.reply = reply }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: reply))).whenComplete { [context = NIOLoopBound(context, eventLoop: context.eventLoop)] _ in
+                context.value.close(promise: nil)
+            }
+        }
+
+        static func start(reply: String) async throws -> any Channel {
+            try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .childChannelInitializer { channel in channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RawServer(reply: reply)) } }
+                .bind(host: "127.0.0.1", port: 0).get()
+        }
+    }
+
+    /// Old-style answers: a body that ends when the server closes, and a connection closed with no answer.
+    @Test func aBodyEndedByTheServerClosingIsWholeAndAnEmptyAnswerFails() async throws {
+        let closing = try await RawServer.start(reply: "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end")
+        let port = try #require(closing.localAddress?.port)
+        let client = RelayHTTPClient()
+        let response = try await client.execute(.GET, url: "http://127.0.0.1:\(port)/", timeout: .seconds(10), bodyLimit: 1024)
+        #expect(text(response) == "until the end")
+        #expect(!response.reusable)
+        let again = try await client.execute(.GET, url: "http://127.0.0.1:\(port)/", timeout: .seconds(10), bodyLimit: 1024)
+        #expect(text(again) == "until the end", "a new connection for the next request")
+        try await closing.close()
+
+        let silent = try await RawServer.start(reply: "")
+        let silentPort = try #require(silent.localAddress?.port)
+        await #expect(throws: RelayHTTPClient.Failure.connectionClosed) {
+            try await client.execute(.GET, url: "http://127.0.0.1:\(silentPort)/", timeout: .seconds(10), bodyLimit: 1024)
+        }
+        try await silent.close()
     }
 
     @Test func aRefusedConnectionFailsAtOnceAndAnUnusableURLIsNamed() async throws {
