@@ -90,8 +90,9 @@ public enum GeneralName: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// IP address text ⇄ bytes, through the C library.
-enum IPAddress {
-    static func bytes(_ text: String) -> [UInt8]? {
+public enum IPAddress {
+    /// The address's 4 or 16 bytes; nil for anything that is not an IPv4 or IPv6 address (a host name).
+    public static func bytes(_ text: String) -> [UInt8]? {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
         var v6 = in6_addr()

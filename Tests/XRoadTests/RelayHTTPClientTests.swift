@@ -16,15 +16,15 @@ import Testing
 struct RelayEndpointTests {
     @Test func theOriginAndTargetAreReadFromAnAbsoluteURL() throws {
         let plain = try RelayEndpoint(parsing: "http://127.0.0.1:9101/v1/companies?rccm=RB%2FCOT")
-        #expect(plain == RelayEndpoint(secure: false, host: "127.0.0.1", port: 9101, target: "/v1/companies?rccm=RB%2FCOT"))
-        #expect(plain.hostHeader == "127.0.0.1:9101")
+        #expect(plain == RelayEndpoint(origin: .init(secure: false, host: "127.0.0.1", port: 9101), target: "/v1/companies?rccm=RB%2FCOT"))
+        #expect(plain.origin.hostHeader == "127.0.0.1:9101")
         let secure = try RelayEndpoint(parsing: "HTTPS://registry.example.bj")
-        #expect(secure == RelayEndpoint(secure: true, host: "registry.example.bj", port: 443, target: "/"))
-        #expect(secure.hostHeader == "registry.example.bj")
+        #expect(secure == RelayEndpoint(origin: .init(secure: true, host: "registry.example.bj", port: 443), target: "/"))
+        #expect(secure.origin.hostHeader == "registry.example.bj")
         #expect(try RelayEndpoint(parsing: "http://[::1]:8080?x=1").target == "/?x=1")
-        #expect(try RelayEndpoint(parsing: "http://[::1]:8080?x=1").hostHeader == "[::1]:8080")
+        #expect(try RelayEndpoint(parsing: "http://[::1]:8080?x=1").origin.hostHeader == "[::1]:8080")
         #expect(try RelayEndpoint(parsing: "http://h/p#fragment").target == "/p")
-        #expect(try RelayEndpoint(parsing: "http://h:80/").hostHeader == "h")
+        #expect(try RelayEndpoint(parsing: "http://h:80/").origin.hostHeader == "h")
     }
 
     @Test(arguments: [

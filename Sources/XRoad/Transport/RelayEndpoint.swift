@@ -5,29 +5,29 @@
 /// hand: no user info, no fragment, no spaces or control characters (they would break the request line),
 /// a port between 1 and 65535.
 struct RelayEndpoint: Hashable, Sendable {
-    let secure: Bool
-    let host: String
-    let port: Int
+    /// The connection a request can share with others: the same scheme, host and port.
+    let origin: Origin
     /// Path and query, starting with `/`, as given.
     let target: String
-
-    /// The connection a request can share with others: the same scheme, host and port.
-    var origin: Origin { Origin(secure: secure, host: host, port: port) }
 
     struct Origin: Hashable, Sendable {
         let secure: Bool
         let host: String
         let port: Int
+
+        /// The `Host` header: the port only when it is not the scheme's default, IPv6 addresses in brackets.
+        var hostHeader: String {
+            let name = host.contains(":") ? "[\(host)]" : host
+            return port == (secure ? 443 : 80) ? name : "\(name):\(port)"
+        }
     }
 
     struct Invalid: Error, CustomStringConvertible {
         let description: String
     }
 
-    init(secure: Bool, host: String, port: Int, target: String) {
-        self.secure = secure
-        self.host = host
-        self.port = port
+    init(origin: Origin, target: String) {
+        self.origin = origin
         self.target = target
     }
 
@@ -37,7 +37,7 @@ struct RelayEndpoint: Hashable, Sendable {
             throw Invalid(description: "the URL contains a space or a control character")
         }
         let lowered = url.prefix(8).lowercased()
-        let schemeLength: Int
+        let (secure, schemeLength): (Bool, Int)
         if lowered.hasPrefix("http://") {
             (secure, schemeLength) = (false, 7)
         } else if lowered.hasPrefix("https://") {
@@ -74,14 +74,8 @@ struct RelayEndpoint: Hashable, Sendable {
             else { throw Invalid(description: "the port must be a number from 1 to 65535") }
             port = number
         }
-        self.host = String(decoding: hostBytes, as: UTF8.self)
-        self.port = port
+        self.origin = Origin(secure: secure, host: String(decoding: hostBytes, as: UTF8.self), port: port)
         self.target = target.isEmpty ? "/" : (target.first == UInt8(ascii: "?") ? "/" : "") + String(decoding: target, as: UTF8.self)
     }
 
-    /// The `Host` header: the port only when it is not the scheme's default, IPv6 addresses in brackets.
-    var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
-        return port == (secure ? 443 : 80) ? name : "\(name):\(port)"
-    }
 }

@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import SandboxCrypto
 import Synchronization
 
 /// HTTP/1.1 for the two hops a security server makes in every exchange: to the provider's security
@@ -108,7 +109,7 @@ final class RelayHTTPClient: Sendable {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: endpoint.target, headers: headers)
         // Framing and routing are this client's: the caller's copies of these are dropped.
         for name in ["host", "content-length", "transfer-encoding", "connection"] { head.headers.remove(name: name) }
-        head.headers.add(name: "Host", value: endpoint.hostHeader)
+        head.headers.add(name: "Host", value: endpoint.origin.hostHeader)
         let length = body?.readableBytes ?? 0
         if length > 0 || [.POST, .PUT, .PATCH].contains(method) { head.headers.add(name: "Content-Length", value: String(length)) }
 
@@ -132,7 +133,8 @@ final class RelayHTTPClient: Sendable {
             if reused.channel.isActive { return reused }
         }
         let sslContext = origin.secure ? try context() : nil
-        let serverHostname = Self.isIPAddress(origin.host) ? nil : origin.host
+        // Server names are sent in the TLS handshake (SNI), addresses are not.
+        let serverHostname = IPAddress.bytes(origin.host) == nil ? origin.host : nil
         let handshake = Mutex<EventLoopFuture<[UInt8]?>?>(nil)
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(min(connectTimeout, timeout))
@@ -184,10 +186,5 @@ final class RelayHTTPClient: Sendable {
             context = made
             return made
         }
-    }
-
-    /// Server names are sent in the TLS handshake (SNI), addresses are not.
-    static func isIPAddress(_ host: String) -> Bool {
-        host.contains(":") || (!host.isEmpty && host.allSatisfy { $0.isNumber || $0 == "." })
     }
 }
