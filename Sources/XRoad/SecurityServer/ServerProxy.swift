@@ -185,8 +185,8 @@ struct ServerProxy {
         guard SecurityServerRouters.restMethods.contains(where: { $0.rawValue == part.method }) else {
             throw XRoadFault(.serverProxy("InvalidMessage"), "Unsupported REST method \(part.method.prefix(40))", explain: .invalidSignature("method \(part.method.prefix(40))"))
         }
-        // The part is signed, but by another server: a header that is not a valid HTTP field (NIO traps on
-        // a non-ASCII name) or a hop-by-hop one does not reach the backend.
+        // The part is signed, but by another server: a header that is not a valid HTTP field (NIO would
+        // refuse to send the whole request) or a hop-by-hop one does not reach the backend.
         var headers = HTTPHeaders()
         for header in part.headers where RestHeaders.isForwardableField(name: header.name, value: header.value) {
             headers.add(name: header.name, value: header.value)
